@@ -1,0 +1,18 @@
+//! `sar-pipeline`: the SAR domain, the store and the stages.
+//!
+//! Data flows one way: export → store → jobs → proposals → decisions → bundle.
+//!
+//! Layout:
+//! - [`ids`]: typed identities (person, record, request reference) shared by every crate.
+//! - [`export`]: reading a records export (`sar-records-export/1`, directory or `.zip`).
+//! - [`deadline`]: the statutory deadline (calendar-month rule, bank holidays, clock stops).
+//! - [`store`]: the database (SQLite embedded default, PostgreSQL), the one place SQL lives.
+//! - [`import`]: loading an export into the store, idempotently, listing problems.
+//! - [`request`]: subject access requests and their lifecycle.
+
+pub mod deadline;
+pub mod export;
+pub mod ids;
+pub mod import;
+pub mod request;
+pub mod store;

@@ -1,0 +1,1 @@
+//! Detection of third-party personal data (being written: see issue "Detection").

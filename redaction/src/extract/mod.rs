@@ -1,0 +1,1 @@
+//! Text out of the documents records point at (being written: see issue "Detection").
