@@ -1,1 +1,20 @@
-fn main() {}
+//! The `sar` binary: parse the command line, set up logging, run the command, map errors to exit
+//! codes (0 success, 1 failure, 2 bad usage).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use sar_workers::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    sar_workers::logging::init();
+    match sar_workers::commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // `{:#}` prints the whole context chain on one line: what failed and why.
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
