@@ -1,1 +1,886 @@
-//! (being written)
+//! Reading a records export (`sar-records-export/1`): a directory holding `export.json` and the
+//! documents its records point at, or a `.zip` of the same directory.
+//!
+//! Reading is tolerant where the format allows it and strict where safety needs it:
+//! - an export that cannot be read at all (no `export.json`, unparseable JSON, an unknown format
+//!   version) is an [`ExportError`];
+//! - a bad person, relationship or record (a missing field, a duplicate id, an unknown person id)
+//!   is a [`Problem`] naming it; everything else still reads;
+//! - a record's file is read only through [`Export::read_file`], which refuses paths that escape
+//!   the export, files over the size limit and zip entries that inflate past it (zip bombs).
+//!
+//! Unknown fields are kept (`extra`), never an error.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::ids::{PersonId, RecordId};
+
+/// The one format version this reader understands.
+pub const FORMAT: &str = "sar-records-export/1";
+
+/// Default cap on one document's size (bytes). Case files hold large scans, but a document
+/// above this is far more likely a mistake or an attack than a record.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Cap on `export.json` itself.
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Whether a person is a citizen or a professional, as the export says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonKind {
+    /// A child, parent, carer, relative, friend: anyone the service works with or hears about.
+    Citizen,
+    /// Someone acting in a professional capacity.
+    Worker,
+}
+
+impl PersonKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonKind::Citizen => "citizen",
+            PersonKind::Worker => "worker",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "citizen" => Some(PersonKind::Citizen),
+            "worker" | "professional" => Some(PersonKind::Worker),
+            _ => None,
+        }
+    }
+}
+
+/// A person the export lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub dob: Option<String>,
+    pub gender: Option<String>,
+    pub kind: PersonKind,
+    pub job_title: Option<String>,
+    pub organisation: Option<String>,
+    pub team: Option<String>,
+    /// Identifiers held for the person. The format gives one value each; a list is accepted too.
+    #[serde(default)]
+    pub address: Vec<String>,
+    #[serde(default)]
+    pub phone: Vec<String>,
+    #[serde(default)]
+    pub email: Vec<String>,
+    #[serde(default)]
+    pub nhs_number: Vec<String>,
+    #[serde(default)]
+    pub ni_number: Vec<String>,
+    #[serde(default)]
+    pub upn: Vec<String>,
+    /// Fields this reader does not know, kept as they were.
+    #[serde(default)]
+    pub extra: Map<String, Value>,
+}
+
+/// A directed edge `from -> to` with the source system's free-text type (`mother`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relationship {
+    pub from: PersonId,
+    pub to: PersonId,
+    pub kind: String,
+}
+
+/// Where a record's body is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Body {
+    Text(String),
+    /// A path relative to the export root, as written in the export.
+    File(String),
+}
+
+/// A record the export holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: RecordId,
+    pub kind: String,
+    pub file_of: PersonId,
+    /// ISO date or date-time, as written.
+    pub date: String,
+    pub author: Option<PersonId>,
+    pub title: Option<String>,
+    pub people: Vec<PersonId>,
+    pub body: Body,
+    #[serde(default)]
+    pub extra: Map<String, Value>,
+}
+
+impl Record {
+    /// The record's text, for records held as text.
+    pub fn text(&self) -> Option<&str> {
+        match &self.body {
+            Body::Text(t) => Some(t),
+            Body::File(_) => None,
+        }
+    }
+
+    /// The record's file path, for records held as files.
+    pub fn file(&self) -> Option<&str> {
+        match &self.body {
+            Body::File(f) => Some(f),
+            Body::Text(_) => None,
+        }
+    }
+
+    /// The calendar date part (`YYYY-MM-DD`) of `date`.
+    pub fn day(&self) -> &str {
+        self.date.get(..10).unwrap_or(&self.date)
+    }
+}
+
+/// What a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ProblemSubject {
+    Export,
+    Person(String),
+    Relationship(usize),
+    Record(String),
+    File(String),
+}
+
+impl fmt::Display for ProblemSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProblemSubject::Export => f.write_str("export"),
+            ProblemSubject::Person(id) => write!(f, "person {id}"),
+            ProblemSubject::Relationship(i) => write!(f, "relationship #{}", i + 1),
+            ProblemSubject::Record(id) => write!(f, "record {id}"),
+            ProblemSubject::File(path) => write!(f, "file {path}"),
+        }
+    }
+}
+
+/// Something wrong with part of an export. The rest still imports; a record with a problem is
+/// kept as "not processed" with this message so it reaches the bundle's schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub subject: ProblemSubject,
+    /// The record this problem stops from being processed, if any.
+    pub record: Option<RecordId>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.subject, self.message)
+    }
+}
+
+/// An export that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: no such file or directory; give the export's directory or its .zip")]
+    NotFound { path: PathBuf },
+    #[error(
+        "{path}: no export.json found; an export is a directory (or .zip) with export.json at its top"
+    )]
+    NoManifest { path: PathBuf },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable zip archive: {reason}")]
+    Zip { path: PathBuf, reason: String },
+    #[error("{path}: export.json is not valid JSON ({source}); fix the export and import again")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: export.json {reason}")]
+    Shape { path: PathBuf, reason: String },
+    #[error("{path}: unknown export format {found:?}; this version of sar reads \"{FORMAT}\" only")]
+    UnknownFormat { path: PathBuf, found: String },
+}
+
+/// Why one document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("file {path} is missing from the export")]
+    Missing { path: String },
+    #[error("file path {path} escapes the export directory; refused")]
+    EscapesExport { path: String },
+    #[error("file {path} is {size} bytes, over the {limit}-byte limit for one document")]
+    TooLarge { path: String, size: u64, limit: u64 },
+    #[error("file {path} cannot be read: {reason}")]
+    Unreadable { path: String, reason: String },
+}
+
+enum Source {
+    Dir(PathBuf),
+    Zip {
+        path: PathBuf,
+        /// Folder inside the archive that holds `export.json` ("" or "name/").
+        prefix: String,
+        archive: Mutex<zip::ZipArchive<File>>,
+    },
+}
+
+/// A records export, opened and parsed.
+pub struct Export {
+    source: Source,
+    pub source_system: Option<String>,
+    pub exported_at: Option<String>,
+    pub people: Vec<Person>,
+    pub relationships: Vec<Relationship>,
+    pub records: Vec<Record>,
+    /// Problems found while reading: each names what it is about.
+    pub problems: Vec<Problem>,
+    /// Bytes of `export.json`.
+    pub manifest_bytes: u64,
+    max_file_bytes: u64,
+}
+
+impl fmt::Debug for Export {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Export")
+            .field("location", &self.location())
+            .field("people", &self.people.len())
+            .field("records", &self.records.len())
+            .field("problems", &self.problems.len())
+            .finish()
+    }
+}
+
+impl Export {
+    /// Opens an export directory or `.zip` and parses `export.json`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Export, ExportError> {
+        let path = path.as_ref();
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ExportError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => ExportError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+        let (source, manifest) = if meta.is_dir() {
+            let root = path.canonicalize().map_err(|e| ExportError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })?;
+            let manifest_path = root.join("export.json");
+            if !manifest_path.is_file() {
+                return Err(ExportError::NoManifest {
+                    path: path.to_path_buf(),
+                });
+            }
+            let bytes =
+                read_capped(&manifest_path, MAX_MANIFEST_BYTES).map_err(|e| ExportError::Io {
+                    path: manifest_path.clone(),
+                    source: e,
+                })?;
+            (Source::Dir(root), bytes)
+        } else {
+            open_zip(path)?
+        };
+        let manifest_bytes = manifest.len() as u64;
+        let value: Value = serde_json::from_slice(&manifest).map_err(|e| ExportError::Json {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let mut export = parse_manifest(path, value)?;
+        export.source = source;
+        export.manifest_bytes = manifest_bytes;
+        Ok(export)
+    }
+
+    /// Sets the cap on one document's size.
+    pub fn with_max_file_bytes(mut self, limit: u64) -> Self {
+        self.max_file_bytes = limit;
+        self
+    }
+
+    /// Where the export was read from.
+    pub fn location(&self) -> &Path {
+        match &self.source {
+            Source::Dir(p) => p,
+            Source::Zip { path, .. } => path,
+        }
+    }
+
+    pub fn person(&self, id: &PersonId) -> Option<&Person> {
+        self.people.iter().find(|p| &p.id == id)
+    }
+
+    /// Reads a record's file: refuses paths that escape the export and files over the limit.
+    pub fn read_file(&self, relative: &str) -> Result<Vec<u8>, FileError> {
+        let clean = clean_relative(relative).ok_or_else(|| FileError::EscapesExport {
+            path: relative.to_string(),
+        })?;
+        match &self.source {
+            Source::Dir(root) => {
+                let full = root.join(&clean);
+                let real = match full.canonicalize() {
+                    Ok(real) => real,
+                    Err(_) => {
+                        return Err(FileError::Missing {
+                            path: relative.to_string(),
+                        });
+                    }
+                };
+                // A symlink inside the export may still point outside it.
+                if !real.starts_with(root) {
+                    return Err(FileError::EscapesExport {
+                        path: relative.to_string(),
+                    });
+                }
+                if !real.is_file() {
+                    return Err(FileError::Missing {
+                        path: relative.to_string(),
+                    });
+                }
+                let size = real.metadata().map(|m| m.len()).unwrap_or(0);
+                if size > self.max_file_bytes {
+                    return Err(FileError::TooLarge {
+                        path: relative.to_string(),
+                        size,
+                        limit: self.max_file_bytes,
+                    });
+                }
+                read_capped(&real, self.max_file_bytes).map_err(|e| FileError::Unreadable {
+                    path: relative.to_string(),
+                    reason: e.to_string(),
+                })
+            }
+            Source::Zip {
+                prefix, archive, ..
+            } => {
+                let name = format!("{prefix}{}", clean.to_string_lossy().replace('\\', "/"));
+                let mut archive = archive
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut entry = match archive.by_name(&name) {
+                    Ok(entry) => entry,
+                    Err(zip::result::ZipError::FileNotFound) => {
+                        return Err(FileError::Missing {
+                            path: relative.to_string(),
+                        });
+                    }
+                    Err(e) => {
+                        return Err(FileError::Unreadable {
+                            path: relative.to_string(),
+                            reason: e.to_string(),
+                        });
+                    }
+                };
+                let declared = entry.size();
+                if declared > self.max_file_bytes {
+                    return Err(FileError::TooLarge {
+                        path: relative.to_string(),
+                        size: declared,
+                        limit: self.max_file_bytes,
+                    });
+                }
+                // The declared size can lie: never inflate more than the limit (zip bombs).
+                let mut out = Vec::with_capacity(declared.min(64 * 1024 * 1024) as usize);
+                let read = (&mut entry)
+                    .take(self.max_file_bytes + 1)
+                    .read_to_end(&mut out)
+                    .map_err(|e| FileError::Unreadable {
+                        path: relative.to_string(),
+                        reason: e.to_string(),
+                    })?;
+                if read as u64 > self.max_file_bytes {
+                    return Err(FileError::TooLarge {
+                        path: relative.to_string(),
+                        size: read as u64,
+                        limit: self.max_file_bytes,
+                    });
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The records whose problems stop them from being processed, with the reasons.
+    pub fn unprocessable(&self) -> HashMap<&RecordId, Vec<&str>> {
+        let mut out: HashMap<&RecordId, Vec<&str>> = HashMap::new();
+        for p in &self.problems {
+            if let Some(r) = &p.record {
+                out.entry(r).or_default().push(&p.message);
+            }
+        }
+        out
+    }
+}
+
+/// Normalises a record's relative path; `None` when it is absolute or climbs out of the root.
+fn clean_relative(relative: &str) -> Option<PathBuf> {
+    let relative = relative.replace('\\', "/");
+    let mut out = PathBuf::new();
+    for component in Path::new(&relative).components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    if out.as_os_str().is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    File::open(path)?.take(limit + 1).read_to_end(&mut out)?;
+    if out.len() as u64 > limit {
+        return Err(std::io::Error::other(format!("larger than {limit} bytes")));
+    }
+    Ok(out)
+}
+
+fn open_zip(path: &Path) -> Result<(Source, Vec<u8>), ExportError> {
+    let file = File::open(path).map_err(|e| ExportError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| ExportError::Zip {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    // export.json at the top, or inside one top-level folder (how "compress folder" zips it).
+    let mut best: Option<String> = None;
+    for name in archive.file_names() {
+        let Ok(name) = name else { continue };
+        if name == "export.json"
+            || (name.ends_with("/export.json") && name.matches('/').count() == 1)
+        {
+            if best.as_ref().is_none_or(|b| name.len() < b.len()) {
+                best = Some(name.to_string());
+            }
+        }
+    }
+    let Some(manifest_name) = best else {
+        return Err(ExportError::NoManifest {
+            path: path.to_path_buf(),
+        });
+    };
+    let prefix = manifest_name.trim_end_matches("export.json").to_string();
+    let manifest = {
+        let entry = archive
+            .by_name(&manifest_name)
+            .map_err(|e| ExportError::Zip {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        let mut out = Vec::new();
+        entry
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| ExportError::Zip {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        if out.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(ExportError::Zip {
+                path: path.to_path_buf(),
+                reason: "export.json inflates past 1 GiB (a zip bomb?)".into(),
+            });
+        }
+        out
+    };
+    Ok((
+        Source::Zip {
+            path: path.to_path_buf(),
+            prefix,
+            archive: Mutex::new(archive),
+        },
+        manifest,
+    ))
+}
+
+fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
+    let Value::Object(mut top) = value else {
+        return Err(ExportError::Shape {
+            path: path.to_path_buf(),
+            reason: "is not a JSON object".into(),
+        });
+    };
+    match top.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(Value::String(f)) => {
+            return Err(ExportError::UnknownFormat {
+                path: path.to_path_buf(),
+                found: f.clone(),
+            });
+        }
+        other => {
+            return Err(ExportError::UnknownFormat {
+                path: path.to_path_buf(),
+                found: other
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "(none)".into()),
+            });
+        }
+    }
+    let mut problems = Vec::new();
+    let take_array = |top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Problem>| {
+        match top.remove(key) {
+            Some(Value::Array(items)) => items,
+            None | Some(Value::Null) => Vec::new(),
+            Some(_) => {
+                problems.push(Problem {
+                    subject: ProblemSubject::Export,
+                    record: None,
+                    message: format!("`{key}` is not a list; it was ignored"),
+                });
+                Vec::new()
+            }
+        }
+    };
+    let people_values = take_array(&mut top, "people", &mut problems);
+    let relationship_values = take_array(&mut top, "relationships", &mut problems);
+    let record_values = take_array(&mut top, "records", &mut problems);
+    if record_values.is_empty() && people_values.is_empty() {
+        return Err(ExportError::Shape {
+            path: path.to_path_buf(),
+            reason: "has no `people` and no `records`".into(),
+        });
+    }
+
+    let mut people = Vec::with_capacity(people_values.len());
+    let mut person_ids = HashSet::new();
+    for (i, value) in people_values.into_iter().enumerate() {
+        match parse_person(value) {
+            Ok(person) => {
+                if !person_ids.insert(person.id.clone()) {
+                    problems.push(Problem {
+                        subject: ProblemSubject::Person(person.id.to_string()),
+                        record: None,
+                        message: "duplicate person id; the first entry was kept".into(),
+                    });
+                    continue;
+                }
+                people.push(person);
+            }
+            Err((id, msg)) => problems.push(Problem {
+                subject: ProblemSubject::Person(id.unwrap_or_else(|| format!("#{}", i + 1))),
+                record: None,
+                message: msg,
+            }),
+        }
+    }
+
+    let mut relationships = Vec::new();
+    for (i, value) in relationship_values.into_iter().enumerate() {
+        let get = |k: &str| {
+            value
+                .get(k)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .map(String::from)
+        };
+        match (get("from"), get("to"), get("type")) {
+            (Some(from), Some(to), kind) => {
+                let (from, to) = (PersonId::new(from), PersonId::new(to));
+                let unknown: Vec<&PersonId> = [&from, &to]
+                    .into_iter()
+                    .filter(|p| !person_ids.contains(*p))
+                    .collect();
+                if !unknown.is_empty() {
+                    problems.push(Problem {
+                        subject: ProblemSubject::Relationship(i),
+                        record: None,
+                        message: format!(
+                            "names unknown person id {}; the relationship was ignored",
+                            unknown
+                                .iter()
+                                .map(|p| p.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                    continue;
+                }
+                relationships.push(Relationship {
+                    from,
+                    to,
+                    kind: kind.unwrap_or_else(|| "related".into()),
+                });
+            }
+            _ => problems.push(Problem {
+                subject: ProblemSubject::Relationship(i),
+                record: None,
+                message: "needs `from` and `to` person ids; it was ignored".into(),
+            }),
+        }
+    }
+
+    let mut records = Vec::with_capacity(record_values.len());
+    let mut record_ids = HashSet::new();
+    for (i, value) in record_values.into_iter().enumerate() {
+        match parse_record(value) {
+            Ok(record) => {
+                if !record_ids.insert(record.id.clone()) {
+                    problems.push(Problem {
+                        subject: ProblemSubject::Record(record.id.to_string()),
+                        record: None,
+                        message: "duplicate record id; the first entry was kept, this one ignored"
+                            .into(),
+                    });
+                    continue;
+                }
+                let mut unknown = Vec::new();
+                if !person_ids.contains(&record.file_of) {
+                    unknown.push(format!("file_of {}", record.file_of));
+                }
+                if let Some(a) = &record.author
+                    && !person_ids.contains(a)
+                {
+                    unknown.push(format!("author {a}"));
+                }
+                for p in &record.people {
+                    if !person_ids.contains(p) {
+                        unknown.push(format!("people {p}"));
+                    }
+                }
+                if !unknown.is_empty() {
+                    // The record is still about someone: keep it, say what is unknown.
+                    problems.push(Problem {
+                        subject: ProblemSubject::Record(record.id.to_string()),
+                        record: None,
+                        message: format!("names unknown person id(s): {}", unknown.join(", ")),
+                    });
+                }
+                if let Body::File(f) = &record.body
+                    && clean_relative(f).is_none()
+                {
+                    problems.push(Problem {
+                        subject: ProblemSubject::Record(record.id.to_string()),
+                        record: Some(record.id.clone()),
+                        message: format!("file path {f} escapes the export directory; refused"),
+                    });
+                }
+                records.push(record);
+            }
+            Err((id, msg)) => {
+                let label = id.clone().unwrap_or_else(|| format!("#{}", i + 1));
+                problems.push(Problem {
+                    subject: ProblemSubject::Record(label),
+                    record: id.map(RecordId::new),
+                    message: msg,
+                });
+            }
+        }
+    }
+
+    let str_field =
+        |top: &Map<String, Value>, k: &str| top.get(k).and_then(Value::as_str).map(String::from);
+    Ok(Export {
+        source: Source::Dir(PathBuf::new()),
+        source_system: str_field(&top, "source_system"),
+        exported_at: str_field(&top, "exported_at"),
+        people,
+        relationships,
+        records,
+        problems,
+        manifest_bytes: 0,
+        max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+    })
+}
+
+type FieldError = (Option<String>, String);
+
+fn required_str(obj: &Map<String, Value>, key: &str) -> Result<String, String> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(_) => Err(format!("`{key}` must be a non-empty string")),
+        None => Err(format!("`{key}` is missing")),
+    }
+}
+
+fn optional_str(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A string or a list of strings (identifiers may be recorded several times).
+fn string_list(obj: &Map<String, Value>, key: &str) -> Vec<String> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        Some(Value::Number(n)) => vec![n.to_string()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+const PERSON_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "aliases",
+    "dob",
+    "gender",
+    "kind",
+    "job_title",
+    "organisation",
+    "team",
+    "address",
+    "phone",
+    "email",
+    "nhs_number",
+    "ni_number",
+    "upn",
+];
+
+fn parse_person(value: Value) -> Result<Person, FieldError> {
+    let Value::Object(obj) = value else {
+        return Err((None, "is not a JSON object; ignored".into()));
+    };
+    let id =
+        required_str(&obj, "id").map_err(|m| (None, format!("{m}; the person was ignored")))?;
+    let fail = |m: String| (Some(id.clone()), format!("{m}; the person was ignored"));
+    let name = required_str(&obj, "name").map_err(fail)?;
+    let kind_text = required_str(&obj, "kind").map_err(fail)?;
+    let kind = PersonKind::parse(&kind_text).ok_or_else(|| {
+        fail(format!(
+            "`kind` is {kind_text:?}, expected \"citizen\" or \"worker\""
+        ))
+    })?;
+    let extra = obj
+        .iter()
+        .filter(|(k, _)| !PERSON_FIELDS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Ok(Person {
+        id: PersonId::new(id.clone()),
+        name,
+        aliases: string_list(&obj, "aliases"),
+        dob: optional_str(&obj, "dob"),
+        gender: optional_str(&obj, "gender"),
+        kind,
+        job_title: optional_str(&obj, "job_title"),
+        organisation: optional_str(&obj, "organisation"),
+        team: optional_str(&obj, "team"),
+        address: string_list(&obj, "address"),
+        phone: string_list(&obj, "phone"),
+        email: string_list(&obj, "email"),
+        nhs_number: string_list(&obj, "nhs_number"),
+        ni_number: string_list(&obj, "ni_number"),
+        upn: string_list(&obj, "upn"),
+        extra,
+    })
+}
+
+const RECORD_FIELDS: &[&str] = &[
+    "id", "kind", "file_of", "date", "author", "title", "people", "text", "file",
+];
+
+fn parse_record(value: Value) -> Result<Record, FieldError> {
+    let Value::Object(obj) = value else {
+        return Err((None, "is not a JSON object; ignored".into()));
+    };
+    let id =
+        required_str(&obj, "id").map_err(|m| (None, format!("{m}; the record was ignored")))?;
+    let fail = |m: String| {
+        (
+            Some(id.clone()),
+            format!("{m}; the record cannot be processed"),
+        )
+    };
+    let kind = required_str(&obj, "kind").map_err(fail)?;
+    let file_of = required_str(&obj, "file_of").map_err(fail)?;
+    let date = required_str(&obj, "date").map_err(fail)?;
+    if !looks_like_iso_date(&date) {
+        return Err(fail(format!(
+            "`date` is {date:?}, expected YYYY-MM-DD or an ISO date-time"
+        )));
+    }
+    let body = match (obj.get("text"), optional_str(&obj, "file")) {
+        (Some(Value::String(t)), _) => Body::Text(t.clone()),
+        (_, Some(f)) => Body::File(f),
+        _ => return Err(fail("has neither `text` nor `file`".into())),
+    };
+    let extra = obj
+        .iter()
+        .filter(|(k, _)| !RECORD_FIELDS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Ok(Record {
+        id: RecordId::new(id.clone()),
+        kind,
+        file_of: PersonId::new(file_of),
+        date,
+        author: optional_str(&obj, "author").map(PersonId::new),
+        title: optional_str(&obj, "title"),
+        people: string_list(&obj, "people")
+            .into_iter()
+            .map(PersonId::new)
+            .collect(),
+        body,
+        extra,
+    })
+}
+
+fn looks_like_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert_eq!(
+            clean_relative("documents/a.pdf"),
+            Some(PathBuf::from("documents/a.pdf"))
+        );
+        assert_eq!(
+            clean_relative("./documents/a.pdf"),
+            Some(PathBuf::from("documents/a.pdf"))
+        );
+        assert_eq!(clean_relative("../secret"), None);
+        assert_eq!(clean_relative("documents/../../x"), None);
+        assert_eq!(clean_relative("/etc/passwd"), None);
+        assert_eq!(clean_relative("..\\..\\x"), None);
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert!(looks_like_iso_date("2012-05-03"));
+        assert!(looks_like_iso_date("2012-05-03T14:10:00"));
+        assert!(!looks_like_iso_date("03/05/2012"));
+    }
+}
