@@ -6,13 +6,17 @@
 //! - [`ids`]: typed identities (person, record, request reference) shared by every crate.
 //! - [`export`]: reading a records export (`sar-records-export/1`, directory or `.zip`).
 //! - [`deadline`]: the statutory deadline (calendar-month rule, bank holidays, clock stops).
+//! - [`blobs`]: documents stored once under their SHA-256, never modified.
 //! - [`store`]: the database (SQLite embedded default, PostgreSQL), the one place SQL lives.
 //! - [`import`]: loading an export into the store, idempotently, listing problems.
 //! - [`request`]: subject access requests and their lifecycle.
+//! - [`testing`]: a fresh database per test on both backends (`store_test!`).
 
+pub mod blobs;
 pub mod deadline;
 pub mod export;
 pub mod ids;
 pub mod import;
 pub mod request;
 pub mod store;
+pub mod testing;
