@@ -138,10 +138,10 @@ impl Output {
         self.pending_space = false;
     }
 
-    /// A block boundary: at most one blank line between blocks.
+    /// A block boundary: a new line, unless one was just started.
     fn line_break(&mut self) {
         self.trim_trailing_spaces();
-        if !self.text.is_empty() && !self.text.ends_with("\n\n") {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
             self.text.push('\n');
         }
     }
