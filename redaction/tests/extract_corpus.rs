@@ -5,10 +5,10 @@
 //! PDFs (and markers that sit in an email's PDF attachment) depend on the PDF reader; while it
 //! cannot read a PDF they are counted as pending, not failed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use sar_redaction::extract::{ExtractError, extract};
+use sar_redaction::extract::{ExtractError, Extracted, PartKind, extract};
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
@@ -53,7 +53,7 @@ enum Outcome {
     NotProcessed,
 }
 
-fn outcome_of(result: &Result<sar_redaction::extract::Extracted, ExtractError>) -> Outcome {
+fn outcome_of(result: &Result<Extracted, ExtractError>) -> Outcome {
     match result {
         Ok(_) => Outcome::Processed,
         Err(ExtractError::NeedsReview { .. }) => Outcome::NeedsReview,
@@ -82,12 +82,14 @@ fn every_corpus_document_extracts_as_labelled() {
 
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
+    let mut spans = SpanTally::default();
     for label_file in &label_files {
         let labels: Value =
             serde_json::from_slice(&std::fs::read(label_file).expect("label file is readable"))
                 .expect("label file is JSON");
         let export_dir = corpus.join(labels["export_dir"].as_str().expect("export_dir"));
         let records = labels["records"].as_object().expect("records object");
+        let mut results: HashMap<&str, Result<Extracted, ExtractError>> = HashMap::new();
         for (record_id, record) in records {
             let Some(file) = record["file"].as_str() else {
                 continue; // held as text in export.json: nothing to extract
@@ -128,29 +130,10 @@ fn every_corpus_document_extracts_as_labelled() {
                 ));
             }
 
-            if record["marker_checkable"] != true {
-                continue;
-            }
-            let Some(marker) = record["marker"].as_str() else {
-                continue;
-            };
-            tally.markers_checked += 1;
-            let Ok(extracted) = &result else {
-                if is_pdf {
-                    tally.markers_pending_pdf += 1;
-                }
-                continue;
-            };
-            if normalise(&extracted.full_text()).contains(&normalise(marker)) {
-                tally.markers_found += 1;
-            } else if is_pdf || !extracted.unread_attachments.is_empty() {
-                tally.markers_pending_pdf += 1;
-            } else {
-                failures.push(format!(
-                    "{record_id} ({file_type}): marker not found in the extracted text"
-                ));
-            }
+            check_marker(record_id, record, &result, tally, &mut failures);
+            results.insert(record_id.as_str(), result);
         }
+        check_spans(&labels, records, &results, &mut spans, &mut failures);
     }
 
     println!(
@@ -169,6 +152,11 @@ fn every_corpus_document_extracts_as_labelled() {
             tally.markers_pending_pdf
         );
     }
+    println!(
+        "labelled spans in DOCX/EML/TXT files: {} checked, {} found in their part, {} pending \
+         (in an unread PDF attachment)",
+        spans.checked, spans.found, spans.pending_pdf
+    );
     for failure in &failures {
         println!("FAIL {failure}");
     }
@@ -177,4 +165,109 @@ fn every_corpus_document_extracts_as_labelled() {
         "{} record(s) extracted differently from their labels",
         failures.len()
     );
+}
+
+fn check_marker(
+    record_id: &str,
+    record: &Value,
+    result: &Result<Extracted, ExtractError>,
+    tally: &mut Tally,
+    failures: &mut Vec<String>,
+) {
+    if record["marker_checkable"] != true {
+        return;
+    }
+    let Some(marker) = record["marker"].as_str() else {
+        return;
+    };
+    let is_pdf = record["file_type"] == "pdf";
+    tally.markers_checked += 1;
+    let Ok(extracted) = result else {
+        if is_pdf {
+            tally.markers_pending_pdf += 1;
+        }
+        return;
+    };
+    if normalise(&extracted.full_text()).contains(&normalise(marker)) {
+        tally.markers_found += 1;
+    } else if is_pdf || !extracted.unread_attachments.is_empty() {
+        tally.markers_pending_pdf += 1;
+    } else {
+        failures.push(format!(
+            "{record_id} ({}): marker not found in the extracted text",
+            record["file_type"]
+        ));
+    }
+}
+
+#[derive(Default)]
+struct SpanTally {
+    checked: usize,
+    found: usize,
+    pending_pdf: usize,
+}
+
+/// Every labelled span located in a non-PDF file must occur in the part the label names
+/// (headers, body, or the named attachment), as often as its `occurrence` says.
+fn check_spans(
+    labels: &Value,
+    records: &serde_json::Map<String, Value>,
+    results: &HashMap<&str, Result<Extracted, ExtractError>>,
+    tally: &mut SpanTally,
+    failures: &mut Vec<String>,
+) {
+    let Some(subjects) = labels["subjects"].as_array() else {
+        return;
+    };
+    for span in subjects
+        .iter()
+        .filter_map(|subject| subject["spans"].as_array())
+        .flatten()
+        .filter(|span| span["field"] == "file" && span["needs_review"] != true)
+    {
+        let record_id = span["record_id"].as_str().unwrap_or_default();
+        let file_type = records
+            .get(record_id)
+            .and_then(|record| record["file_type"].as_str())
+            .unwrap_or_default();
+        if !matches!(file_type, "docx" | "eml" | "txt") {
+            continue;
+        }
+        let Some(Ok(extracted)) = results.get(record_id) else {
+            continue; // the outcome check already reported it
+        };
+        tally.checked += 1;
+        let part = span["part"].as_str().unwrap_or("body");
+        let attachment = span["attachment"].as_str().unwrap_or_default();
+        let text: Vec<&str> = extracted
+            .parts
+            .iter()
+            .filter(|p| match (&p.kind, part) {
+                (PartKind::Headers, "headers") | (PartKind::Body, "body") => true,
+                (PartKind::Attachment(name), "attachment") => {
+                    name == attachment || name.ends_with(&format!("/{attachment}"))
+                }
+                _ => false,
+            })
+            .map(|p| p.text.as_str())
+            .collect();
+        let haystack = normalise(&text.join("\n"));
+        let needle = normalise(span["text"].as_str().unwrap_or_default());
+        let wanted = span["occurrence"].as_u64().unwrap_or(0) as usize + 1;
+        if !needle.is_empty() && haystack.matches(&needle).count() >= wanted {
+            tally.found += 1;
+        } else if part == "attachment"
+            && extracted
+                .unread_attachments
+                .iter()
+                .any(|name| name.ends_with(attachment))
+        {
+            tally.pending_pdf += 1;
+        } else {
+            failures.push(format!(
+                "{record_id} ({file_type}): labelled {} span #{wanted} not found in part {part}",
+                span["category"]
+            ));
+        }
+    }
 }
