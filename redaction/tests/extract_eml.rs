@@ -3,7 +3,9 @@
 
 use std::io::{Cursor, Write};
 
-use sar_redaction::extract::{ExtractError, Extracted, PartKind, extract};
+use sar_redaction::extract::{
+    ExtractError, Extracted, Limits, PartKind, extract, extract_with_limits,
+};
 use zip::write::SimpleFileOptions;
 
 fn base64(bytes: &[u8]) -> String {
@@ -224,4 +226,32 @@ fn garbage_named_eml_is_corrupt_not_a_panic() {
         extract("x.eml", b"\x00\x01\x02 not an email"),
         Err(ExtractError::Corrupt { .. })
     ));
+}
+
+#[test]
+fn attachments_nested_past_the_limit_are_listed_unread() {
+    let mut eml = "From: a@example.org\r\nSubject: level 0\r\n\r\nInnermost text\r\n".to_owned();
+    for level in 1..=4 {
+        eml = format!(
+            "From: a@example.org\r\nSubject: level {level}\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n\
+             --b{level}\r\nContent-Type: text/plain\r\n\r\nLevel {level} text\r\n\
+             --b{level}\r\nContent-Type: message/rfc822\r\n\
+             Content-Disposition: attachment; filename=\"l{level}.eml\"\r\n\r\n{eml}\r\n--b{level}--\r\n"
+        );
+    }
+    let full = extract("deep.eml", eml.as_bytes()).expect("readable email");
+    assert!(full.full_text().contains("Innermost text"));
+    assert!(full.unread_attachments.is_empty());
+
+    let limits = Limits {
+        max_nesting: 2,
+        ..Limits::default()
+    };
+    let capped = extract_with_limits("deep.eml", eml.as_bytes(), &limits).expect("readable");
+    assert!(!capped.full_text().contains("Innermost text"));
+    assert_eq!(
+        capped.unread_attachments,
+        vec!["l4.eml/l3.eml/l2.eml".to_owned()]
+    );
 }

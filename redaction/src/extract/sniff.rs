@@ -33,7 +33,7 @@ enum Magic {
     Rtf,
 }
 
-fn magic(bytes: &[u8]) -> Option<Magic> {
+fn magic(bytes: &[u8], ext: &str) -> Option<Magic> {
     let starts = |prefix: &[u8]| bytes.starts_with(prefix);
     if starts(b"\x89PNG\r\n\x1a\n") {
         Some(Magic::Image("png"))
@@ -51,15 +51,16 @@ fn magic(bytes: &[u8]) -> Option<Magic> {
         Some(Magic::Ole)
     } else if starts(b"{\\rtf") {
         Some(Magic::Rtf)
-    } else if is_pdf(bytes) {
+    } else if bytes.starts_with(b"%PDF-") || (ext == "pdf" && has_pdf_header_near_start(bytes)) {
         Some(Magic::Pdf)
     } else {
         None
     }
 }
 
-/// PDF readers accept junk before the header within the first kilobyte; so do we.
-fn is_pdf(bytes: &[u8]) -> bool {
+/// PDF readers accept junk before the header within the first kilobyte; so do we, but only for
+/// a `.pdf` (a text file or email that merely quotes "%PDF-" near its start is not a PDF).
+fn has_pdf_header_near_start(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
     head.windows(5).any(|window| window == b"%PDF-")
 }
@@ -79,7 +80,7 @@ pub(super) fn identify(
     limits: &Limits,
 ) -> Result<FileType, ExtractError> {
     let ext = extension(file_name);
-    match magic(bytes) {
+    match magic(bytes, &ext) {
         Some(Magic::Pdf) => return Ok(FileType::Pdf),
         Some(Magic::Image(kind)) => return Ok(FileType::Image(kind)),
         Some(Magic::Zip) => return identify_zip(file_name, bytes, limits),
@@ -153,6 +154,8 @@ mod tests {
     #[test]
     fn magic_bytes_beat_the_extension() {
         assert_eq!(kind("a.txt", b"%PDF-1.7\n...").ok(), Some(FileType::Pdf));
+        assert_eq!(kind("a.pdf", b"junk\n%PDF-1.7\n").ok(), Some(FileType::Pdf));
+        assert_eq!(kind("a.txt", b"see %PDF-1.7").ok(), Some(FileType::Text));
         assert_eq!(
             kind("scan.pdf", b"\x89PNG\r\n\x1a\n....").ok(),
             Some(FileType::Image("png"))

@@ -1,5 +1,6 @@
-//! Plain text files: UTF-8 (with or without a BOM), UTF-16 with a BOM, else Windows-1252 (what
-//! older Windows case systems write), with CRLF and lone CR line ends turned into LF.
+//! Plain text files: UTF-8 (with or without a BOM), UTF-16 (with a BOM, or recognisably without
+//! one), else Windows-1252 (what older Windows case systems write), with CRLF and lone CR line
+//! ends turned into LF.
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 
@@ -44,10 +45,32 @@ fn detect_encoding(bytes: &[u8]) -> Encoding {
         Encoding::Utf16Le
     } else if bytes.starts_with(b"\xfe\xff") {
         Encoding::Utf16Be
+    } else if let Some(utf16) = utf16_without_bom(bytes) {
+        utf16
     } else if std::str::from_utf8(bytes).is_ok() {
         Encoding::Utf8
     } else {
         Encoding::Windows1252
+    }
+}
+
+/// UTF-16 written without a BOM: mostly-ASCII text then has a NUL in nearly every high byte
+/// and almost none in the low bytes.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let pairs = bytes.len() / 2;
+    let even_nuls = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let mostly = |count: usize| count * 10 >= pairs * 9;
+    let rarely = |count: usize| count * 10 <= pairs;
+    if mostly(odd_nuls) && rarely(even_nuls) {
+        Some(Encoding::Utf16Le)
+    } else if mostly(even_nuls) && rarely(odd_nuls) {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
     }
 }
 
@@ -57,14 +80,8 @@ pub fn decode(file_name: &str, bytes: &[u8]) -> Result<String, ExtractError> {
     let encoding = detect_encoding(bytes);
     let text = match encoding {
         Encoding::Utf8Bom => String::from_utf8_lossy(&bytes[3..]).into_owned(),
-        Encoding::Utf16Le => UTF_16LE
-            .decode_without_bom_handling(&bytes[2..])
-            .0
-            .into_owned(),
-        Encoding::Utf16Be => UTF_16BE
-            .decode_without_bom_handling(&bytes[2..])
-            .0
-            .into_owned(),
+        Encoding::Utf16Le => UTF_16LE.decode_with_bom_removal(bytes).0.into_owned(),
+        Encoding::Utf16Be => UTF_16BE.decode_with_bom_removal(bytes).0.into_owned(),
         Encoding::Utf8 | Encoding::Windows1252 => {
             if bytes.contains(&0) {
                 return Err(ExtractError::corrupt(
@@ -125,6 +142,20 @@ mod tests {
         let mut be = vec![0xfe, 0xff];
         be.extend("Amy".encode_utf16().flat_map(u16::to_be_bytes));
         assert_eq!(text_of(&be), "Amy");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let le: Vec<u8> = "Amy Reid\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(text_of(&le), "Amy Reid\n");
+        let be: Vec<u8> = "Amy Reid"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(text_of(&be), "Amy Reid");
     }
 
     #[test]
