@@ -57,7 +57,7 @@ fn detect_encoding(bytes: &[u8]) -> Encoding {
 /// UTF-16 written without a BOM: mostly-ASCII text then has a NUL in nearly every high byte
 /// and almost none in the low bytes.
 fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;
