@@ -64,6 +64,9 @@ fn damage(mut bytes: Vec<u8>, edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
 }
 
 proptest! {
+    // Each case is cheap; many cases reach deeper into the zip, MIME and XML readers.
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
     #[test]
     fn random_bytes_under_any_extension(
         ext in proptest::sample::select(EXTENSIONS),

@@ -14,7 +14,12 @@ use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 use super::{ExtractError, Extracted, Limits, PartKind, TextPart, extract_nested, html, txt};
 
 /// Reads an email file.
-pub fn extract(
+pub fn extract(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+    extract_at_depth(file_name, bytes, limits, 0)
+}
+
+/// [`extract`] for an email found `depth` attachments deep.
+pub(super) fn extract_at_depth(
     file_name: &str,
     bytes: &[u8],
     limits: &Limits,

@@ -159,6 +159,12 @@ pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError>
     extract_with_limits(file_name, bytes, &Limits::default())
 }
 
+/// What [`extract`] would read `bytes` as (magic bytes first, then the extension), or why it
+/// cannot read them at all.
+pub fn file_type(file_name: &str, bytes: &[u8]) -> Result<FileType, ExtractError> {
+    sniff::identify(file_name, bytes, &Limits::default())
+}
+
 /// [`extract`] with explicit [`Limits`].
 pub fn extract_with_limits(
     file_name: &str,
@@ -193,7 +199,7 @@ fn extract_nested(
             file_name, bytes,
         )?))),
         FileType::Docx => docx::extract(file_name, bytes, limits),
-        FileType::Eml => eml::extract(file_name, bytes, limits, depth),
+        FileType::Eml => eml::extract_at_depth(file_name, bytes, limits, depth),
         FileType::Pdf => extract_pdf(file_name, bytes),
         FileType::Image(kind) => Err(ExtractError::needs_review(
             file_name,
