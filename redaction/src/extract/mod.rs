@@ -4,9 +4,21 @@
 //! The pipeline's extract stage and `sar detect` call [`extract`]; detection then reads each
 //! [`TextPart`]. Offsets that detection reports are UTF-8 byte offsets into one part's `text`.
 //!
-//! (Being written: see issue "Detection". The types below are the contract.)
+//! [`extract`] decides what a file is from its magic bytes first and its extension second (a
+//! `.txt` that is really a PDF is read as a PDF), then hands it to one reader per format:
+//! [`txt`], [`docx`], [`eml`] (which uses [`html`] for HTML bodies and calls back into the
+//! dispatcher for attachments) and [`crate::pdf`]. Readers never panic on bad input: damaged
+//! files come back as [`ExtractError::Corrupt`], scans as [`ExtractError::NeedsReview`].
+
+pub mod docx;
+pub mod eml;
+pub mod html;
+mod sniff;
+pub mod txt;
 
 use std::fmt;
+
+pub use sniff::FileType;
 
 /// Where in a document a piece of text came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -47,6 +59,50 @@ pub struct Extracted {
     /// Things a reviewer should know that did not stop extraction (e.g. "an attachment was
     /// an image and needs review", "the document has tracked deletions").
     pub notes: Vec<String>,
+    /// Attachments (by `/`-joined path) whose text could not be extracted (an image, an
+    /// unreadable PDF, a damaged file). Their content was not searched, so a person must look
+    /// at them before they are disclosed.
+    pub unread_attachments: Vec<String>,
+}
+
+impl Extracted {
+    /// True when nothing readable came out of the document: every part is blank.
+    pub fn is_blank(&self) -> bool {
+        self.parts.iter().all(|part| part.text.trim().is_empty())
+    }
+
+    /// All parts' text joined by blank lines (for searching and tests; offsets from detection
+    /// refer to single parts, not to this).
+    pub fn full_text(&self) -> String {
+        let texts: Vec<&str> = self.parts.iter().map(|part| part.text.as_str()).collect();
+        texts.join("\n\n")
+    }
+}
+
+/// Caps on what a single document may make the extractor read, so that a hostile or broken
+/// file (a zip bomb, a deeply nested email) fails as [`ExtractError::Corrupt`] instead of
+/// exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most entries a DOCX (zip) may list.
+    pub max_zip_entries: usize,
+    /// Most bytes one zip entry may decompress to.
+    pub max_entry_bytes: u64,
+    /// Most bytes all the zip entries read from one DOCX may decompress to together.
+    pub max_total_bytes: u64,
+    /// Deepest nesting of attachments inside attachments (an email in an email ...).
+    pub max_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_zip_entries: 5_000,
+            max_entry_bytes: 64 * 1024 * 1024,
+            max_total_bytes: 256 * 1024 * 1024,
+            max_nesting: 8,
+        }
+    }
 }
 
 /// Why a document's text could not be extracted. The record is then listed as not processed
@@ -62,4 +118,125 @@ pub enum ExtractError {
     /// The file is damaged and cannot be read.
     #[error("{file}: cannot be read: {reason}")]
     Corrupt { file: String, reason: String },
+}
+
+impl ExtractError {
+    fn corrupt(file: &str, reason: impl Into<String>) -> Self {
+        ExtractError::Corrupt {
+            file: file.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    fn needs_review(file: &str, reason: impl Into<String>) -> Self {
+        ExtractError::NeedsReview {
+            file: file.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    fn unsupported(file: &str, kind: impl Into<String>) -> Self {
+        ExtractError::Unsupported {
+            file: file.to_owned(),
+            kind: kind.into(),
+        }
+    }
+
+    /// The reason alone, without the file name (for notes about attachments).
+    pub fn reason(&self) -> String {
+        match self {
+            ExtractError::NeedsReview { reason, .. } | ExtractError::Corrupt { reason, .. } => {
+                reason.clone()
+            }
+            ExtractError::Unsupported { kind, .. } => format!("unsupported file type ({kind})"),
+        }
+    }
+}
+
+/// Extracts the text of one document. `file_name` is the record's file path (only its
+/// extension and, in errors, its name are used); `bytes` is the file's content.
+pub fn extract(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    extract_with_limits(file_name, bytes, &Limits::default())
+}
+
+/// What [`extract`] would read `bytes` as (magic bytes first, then the extension), or why it
+/// cannot read them at all.
+pub fn file_type(file_name: &str, bytes: &[u8]) -> Result<FileType, ExtractError> {
+    sniff::identify(file_name, bytes, &Limits::default())
+}
+
+/// [`extract`] with explicit [`Limits`].
+pub fn extract_with_limits(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Extracted, ExtractError> {
+    extract_nested(file_name, bytes, limits, 0)
+}
+
+/// The dispatcher, with the attachment nesting depth so that EML attachments can come back in.
+fn extract_nested(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    depth: usize,
+) -> Result<Extracted, ExtractError> {
+    if depth > limits.max_nesting {
+        return Err(ExtractError::corrupt(
+            file_name,
+            format!(
+                "attachments are nested more than {} deep",
+                limits.max_nesting
+            ),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(ExtractError::corrupt(file_name, "the file is empty"));
+    }
+    match sniff::identify(file_name, bytes, limits)? {
+        FileType::Text => txt::extract(file_name, bytes),
+        FileType::Html => Ok(txt::single_body(html::to_text(&txt::decode(
+            file_name, bytes,
+        )?))),
+        FileType::Docx => docx::extract(file_name, bytes, limits),
+        FileType::Eml => eml::extract_at_depth(file_name, bytes, limits, depth),
+        FileType::Pdf => extract_pdf(file_name, bytes),
+        FileType::Image(kind) => Err(ExtractError::needs_review(
+            file_name,
+            format!("{kind} image-only scan; needs OCR or a person"),
+        )),
+        FileType::Unsupported(kind) => Err(ExtractError::unsupported(file_name, kind)),
+    }
+}
+
+/// One Body part per PDF page. The PDF reader's refusals become "needs review": a PDF that
+/// cannot be read safely must be looked at by a person, never passed over.
+fn extract_pdf(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError> {
+    let pages = crate::pdf::extract_text(bytes)
+        .map_err(|err| ExtractError::needs_review(file_name, err.to_string()))?;
+    let mut extracted = Extracted::default();
+    let mut blank_pages = Vec::new();
+    for page in pages {
+        if page.text.trim().is_empty() {
+            blank_pages.push(page.page.to_string());
+        }
+        extracted.parts.push(TextPart {
+            kind: PartKind::Body,
+            page: Some(page.page),
+            text: page.text,
+        });
+    }
+    if extracted.is_blank() {
+        return Err(ExtractError::needs_review(
+            file_name,
+            "the PDF has no text layer (an image-only scan); needs OCR or a person",
+        ));
+    }
+    if !blank_pages.is_empty() {
+        extracted.notes.push(format!(
+            "PDF page(s) {} have no text (possibly scanned images); a person must check them",
+            blank_pages.join(", ")
+        ));
+    }
+    Ok(extracted)
 }
