@@ -47,23 +47,20 @@ pub struct HolidayOverrides {
 #[derive(Debug, thiserror::Error)]
 pub enum OverridesError {
     #[error(
-        "cannot read bank-holiday overrides {path}: {source}; check the path, or leave it out to use the built-in list"
+        "cannot read bank-holiday overrides {path}: {error}; check the path, or leave it out to use the built-in list"
     )]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, error: std::io::Error },
     #[error("{origin}:{line}: {message}")]
     Syntax {
         origin: String,
         line: usize,
         message: String,
     },
-    #[error("{origin}:{line}: {source}")]
+    #[error("{origin}:{line}: {error}")]
     BadDate {
         origin: String,
         line: usize,
-        source: DateFormatError,
+        error: DateFormatError,
     },
     #[error("{origin}:{line}: {message}")]
     Invalid {
@@ -115,9 +112,9 @@ impl HolidayOverrides {
 
     /// Reads and checks an overrides file.
     pub fn load(path: &Path) -> Result<HolidayOverrides, OverridesError> {
-        let text = std::fs::read_to_string(path).map_err(|source| OverridesError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| OverridesError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         HolidayOverrides::parse(&text, &path.display().to_string())
     }
@@ -155,11 +152,11 @@ impl HolidayOverrides {
             list.into_iter()
                 .map(|entry| {
                     let line = line_at(entry.date.span().start);
-                    let date = parse_iso_date(entry.date.get_ref()).map_err(|source| {
+                    let date = parse_iso_date(entry.date.get_ref()).map_err(|error| {
                         OverridesError::BadDate {
                             origin: origin.to_string(),
                             line,
-                            source,
+                            error,
                         }
                     })?;
                     Ok(HolidayOverride {
