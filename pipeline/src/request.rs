@@ -10,6 +10,7 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::deadline::ClockEvents;
 use crate::ids::{PersonId, RequestRef};
 
 /// Who made the request, relative to the data subject.
@@ -188,15 +189,24 @@ pub struct RequestEvent {
     pub detail: serde_json::Value,
 }
 
-/// Parses `YYYY-MM-DD`, with a message that says what is expected.
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    let t = s.trim();
-    let ok_shape = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
-    match t.parse::<Date>() {
-        Ok(d) if ok_shape => Ok(d),
-        _ => Err(format!(
-            "{s:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-03"
-        )),
+impl Request {
+    /// The events that move this request's deadline. A clarification pause still open on
+    /// `today` counts as running until `today`.
+    pub fn clock(&self, today: Date) -> ClockEvents {
+        let mut events = ClockEvents::received(self.received_on).with_extension(self.extended);
+        if let Some(id) = self.id_received_on {
+            events = events.with_id_received(id);
+        }
+        for pause in &self.pauses {
+            let to = pause.to.unwrap_or(today).max(pause.from);
+            events = events.with_pause(pause.from, to);
+        }
+        events
+    }
+
+    /// The clarification pause still waiting for an answer, if any.
+    pub fn open_pause(&self) -> Option<&Pause> {
+        self.pauses.iter().find(|p| p.to.is_none())
     }
 }
 

@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use anyhow::Context;
+use sar_pipeline::store::Db;
+
+use crate::cli::{Cli, Command, Global};
 
 pub mod deadline;
 pub mod deadlines;
@@ -33,5 +36,33 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             })
         }
+    }
+}
+
+/// The database URL in force: `--database-url`, `SAR_DATABASE_URL`, else SQLite in the data
+/// directory.
+pub fn database_url(global: &Global) -> String {
+    global.database_url.clone().unwrap_or_else(|| Db::default_url(&global.data_dir))
+}
+
+/// Opens the store (creating it only for `sar init`).
+pub async fn open_db(global: &Global, create: bool) -> anyhow::Result<Db> {
+    Ok(Db::open(&database_url(global), create).await?)
+}
+
+/// Who is acting: `--by`, else `SAR_USER`, else the login name.
+pub fn actor(by: &Option<String>) -> String {
+    by.clone()
+        .or_else(|| std::env::var("SAR_USER").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Today's date, or the `--today` given for a reproducible report.
+pub fn today(given: &Option<String>) -> anyhow::Result<jiff::civil::Date> {
+    match given {
+        Some(s) => Ok(sar_pipeline::deadline::parse_iso_date(s).context("--today")?),
+        None => Ok(jiff::Zoned::now().date()),
     }
 }
