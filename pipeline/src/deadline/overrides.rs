@@ -7,6 +7,7 @@
 //! silently ignored.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -98,16 +99,19 @@ struct RawEntry {
 }
 
 impl HolidayOverrides {
-    /// The copy compiled into the binary for `region`.
+    /// The copy compiled into the binary for `region` (parsed once per process).
     pub fn builtin(region: Region) -> HolidayOverrides {
-        let (origin, text) = match region {
-            Region::EnglandAndWales => (
-                "built-in config/bank-holidays/england-and-wales.toml",
+        static ENGLAND_AND_WALES_PARSED: LazyLock<HolidayOverrides> = LazyLock::new(|| {
+            // Checked by this module's tests; a broken built-in file cannot ship.
+            HolidayOverrides::parse(
                 ENGLAND_AND_WALES,
-            ),
-        };
-        // Checked by this module's tests; a broken built-in file cannot ship.
-        HolidayOverrides::parse(text, origin).expect("the built-in overrides file is valid")
+                "built-in config/bank-holidays/england-and-wales.toml",
+            )
+            .expect("the built-in overrides file is valid")
+        });
+        match region {
+            Region::EnglandAndWales => ENGLAND_AND_WALES_PARSED.clone(),
+        }
     }
 
     /// Reads and checks an overrides file.

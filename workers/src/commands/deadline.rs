@@ -33,6 +33,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    println!("{}", render(&args)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text `sar deadline` prints for `args`.
+fn render(args: &Args) -> anyhow::Result<String> {
     let received = parse_iso_date(&args.received).context("--received")?;
     let mut events = ClockEvents::received(received)
         .with_paused_days(args.paused_days)
@@ -57,9 +63,68 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "extended_due": computed.extended_due.to_string(),
             "extension_notice_by": computed.extension_notice_by.to_string(),
         });
-        println!("{json}");
+        Ok(json.to_string())
     } else {
-        println!("{}", computed.due);
+        Ok(computed.due.to_string())
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(received: &str) -> Args {
+        Args {
+            received: received.to_string(),
+            extended: false,
+            paused_days: 0,
+            id_received: None,
+            bank_holidays: None,
+            json: false,
+        }
+    }
+
+    #[test]
+    fn prints_only_the_due_date() {
+        // ICO example: 3 Mar 2026 -> Good Friday 3 Apr .. Easter Monday 6 Apr -> Tue 7 Apr.
+        assert_eq!(render(&args("2026-03-03")).expect("valid"), "2026-04-07");
+        // 30 Jan 2025 extended: Wed 30 Apr 2025.
+        let extended = Args {
+            extended: true,
+            ..args("2025-01-30")
+        };
+        assert_eq!(render(&extended).expect("valid"), "2025-04-30");
+    }
+
+    #[test]
+    fn bad_dates_say_which_flag_and_the_format() {
+        let err = render(&args("2026-02-30")).expect_err("no 30 Feb");
+        let shown = format!("{err:#}");
+        assert!(
+            shown.starts_with("--received: expected a date as YYYY-MM-DD"),
+            "{shown}"
+        );
+        let bad_id = Args {
+            id_received: Some("10/03/2026".to_string()),
+            ..args("2026-03-02")
+        };
+        let shown = format!("{:#}", render(&bad_id).expect_err("bad format"));
+        assert!(shown.starts_with("--id-received:"), "{shown}");
+    }
+
+    #[test]
+    fn json_lists_every_date() {
+        let json: serde_json::Value = serde_json::from_str(
+            &render(&Args {
+                json: true,
+                ..args("2024-03-28")
+            })
+            .expect("valid"),
+        )
+        .expect("JSON");
+        // Sun 28 Apr -> Mon 29 Apr; extended: Fri 28 Jun.
+        assert_eq!(json["due"], "2024-04-29");
+        assert_eq!(json["extended_due"], "2024-06-28");
+        assert_eq!(json["extension_notice_by"], "2024-04-29");
+    }
 }
