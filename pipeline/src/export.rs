@@ -467,12 +467,10 @@ fn open_zip(path: &Path) -> Result<(Source, Vec<u8>), ExportError> {
     let mut best: Option<String> = None;
     for name in archive.file_names() {
         let Ok(name) = name else { continue };
-        if name == "export.json"
-            || (name.ends_with("/export.json") && name.matches('/').count() == 1)
-        {
-            if best.as_ref().is_none_or(|b| name.len() < b.len()) {
-                best = Some(name.to_string());
-            }
+        let at_top = name == "export.json"
+            || (name.ends_with("/export.json") && name.matches('/').count() == 1);
+        if at_top && best.as_ref().is_none_or(|b| name.len() < b.len()) {
+            best = Some(name.to_string());
         }
     }
     let Some(manifest_name) = best else {
