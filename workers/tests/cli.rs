@@ -11,12 +11,18 @@ struct Sar {
 
 impl Sar {
     fn new(database_url: Option<String>) -> Sar {
-        Sar { dir: tempfile::tempdir().unwrap(), database_url }
+        Sar {
+            dir: tempfile::tempdir().unwrap(),
+            database_url,
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_sar"));
-        cmd.current_dir(self.dir.path()).args(args).env_remove("SAR_DATABASE_URL").env("SAR_USER", "officer.test");
+        cmd.current_dir(self.dir.path())
+            .args(args)
+            .env_remove("SAR_DATABASE_URL")
+            .env("SAR_USER", "officer.test");
         if let Some(url) = &self.database_url {
             cmd.env("SAR_DATABASE_URL", url);
         }
@@ -39,14 +45,26 @@ impl Sar {
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "sar {args:?} should fail");
-        assert!(stderr.contains(needle), "sar {args:?}: {stderr:?} lacks {needle:?}");
-        assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
-        assert_eq!(stderr.trim().lines().count(), 1, "one-line error expected: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "sar {args:?}: {stderr:?} lacks {needle:?}"
+        );
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+            "{stderr}"
+        );
+        assert_eq!(
+            stderr.trim().lines().count(),
+            1,
+            "one-line error expected: {stderr}"
+        );
     }
 }
 
 fn dev_export(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/dev/exports").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/dev/exports")
+        .join(name);
     if p.is_dir() {
         Some(p)
     } else {
@@ -56,59 +74,163 @@ fn dev_export(name: &str) -> Option<PathBuf> {
 }
 
 fn walkthrough(sar: Sar) {
-    let Some(export) = dev_export("dev03-medway-caredirector") else { return };
+    let Some(export) = dev_export("dev03-medway-caredirector") else {
+        return;
+    };
     let export = export.to_str().unwrap();
     sar.ok(&["init"]);
     let imported = sar.ok(&["import", export]);
     assert!(imported.contains("records 358 (358 new"), "{imported}");
-    assert!(imported.contains("is missing from the export"), "{imported}");
+    assert!(
+        imported.contains("is missing from the export"),
+        "{imported}"
+    );
     let again = sar.ok(&["import", export, "--json"]);
     let again: serde_json::Value = serde_json::from_str(&again).unwrap();
     assert_eq!(again["records_unchanged"], 358);
 
-    let reference = sar.ok(&["request", "new", "--subject", "PER-047764", "--received", "2026-11-25"]);
+    let reference = sar.ok(&[
+        "request",
+        "new",
+        "--subject",
+        "PER-047764",
+        "--received",
+        "2026-11-25",
+    ]);
     assert_eq!(reference.trim(), "SAR-2026-0001");
     // 25 Nov 2026 -> 25 Dec (Christmas Day), Boxing Day, then the weekend: due Tue 29 Dec.
-    let show: serde_json::Value =
-        serde_json::from_str(&sar.ok(&["request", "show", "SAR-2026-0001", "--json", "--today", "2026-11-30"])).unwrap();
+    let show: serde_json::Value = serde_json::from_str(&sar.ok(&[
+        "request",
+        "show",
+        "SAR-2026-0001",
+        "--json",
+        "--today",
+        "2026-11-30",
+    ]))
+    .unwrap();
     assert_eq!(show["deadline"]["due"], "2026-12-29");
     assert_eq!(show["deadline"]["days_left"], 29);
 
     // A clarification pause of 7 days: 25 Dec + 7 = Fri 1 Jan 2027 (New Year's Day), then the
     // weekend: due Mon 4 Jan 2027.
-    sar.ok(&["request", "pause", "SAR-2026-0001", "--from", "2026-12-01", "--reason", "clarification"]);
+    sar.ok(&[
+        "request",
+        "pause",
+        "SAR-2026-0001",
+        "--from",
+        "2026-12-01",
+        "--reason",
+        "clarification",
+    ]);
     sar.ok(&["request", "resume", "SAR-2026-0001", "--on", "2026-12-08"]);
     let show: serde_json::Value =
         serde_json::from_str(&sar.ok(&["request", "show", "SAR-2026-0001", "--json"])).unwrap();
     assert_eq!(show["deadline"]["due"], "2027-01-04");
-    let events: Vec<&str> = show["events"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let events: Vec<&str> = show["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(events, ["received", "paused", "resumed"]);
-    assert!(show["events"].as_array().unwrap().iter().all(|e| e["actor"] == "officer.test"));
+    assert!(
+        show["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == "officer.test")
+    );
 
     // An extension told in time: the corresponding date three months after the start
     // (25 Feb 2027) plus the 7 paused days = Thu 4 Mar 2027.
-    sar.ok(&["request", "extend", "SAR-2026-0001", "--reason", "thousands of pages", "--notified-on", "2026-12-10"]);
+    sar.ok(&[
+        "request",
+        "extend",
+        "SAR-2026-0001",
+        "--reason",
+        "thousands of pages",
+        "--notified-on",
+        "2026-12-10",
+    ]);
     let show: serde_json::Value =
         serde_json::from_str(&sar.ok(&["request", "show", "SAR-2026-0001", "--json"])).unwrap();
     assert_eq!(show["deadline"]["due"], "2027-03-04");
 
     // A second request whose extension notice comes too late is refused.
-    sar.ok(&["request", "new", "--subject", "PER-047764", "--received", "2026-01-05", "--requester-relationship", "solicitor", "--requester-name", "A Solicitor"]);
-    sar.fails(&["request", "extend", "SAR-2026-0002", "--reason", "late", "--notified-on", "2026-03-01"], "too late to extend");
+    sar.ok(&[
+        "request",
+        "new",
+        "--subject",
+        "PER-047764",
+        "--received",
+        "2026-01-05",
+        "--requester-relationship",
+        "solicitor",
+        "--requester-name",
+        "A Solicitor",
+    ]);
+    sar.fails(
+        &[
+            "request",
+            "extend",
+            "SAR-2026-0002",
+            "--reason",
+            "late",
+            "--notified-on",
+            "2026-03-01",
+        ],
+        "too late to extend",
+    );
 
     let caseload: serde_json::Value =
         serde_json::from_str(&sar.ok(&["deadlines", "--json", "--today", "2026-12-10"])).unwrap();
-    let open: Vec<&str> = caseload["open"].as_array().unwrap().iter().map(|l| l["reference"].as_str().unwrap()).collect();
+    let open: Vec<&str> = caseload["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reference"].as_str().unwrap())
+        .collect();
     // Overdue first.
     assert_eq!(open, ["SAR-2026-0002", "SAR-2026-0001"]);
     assert!(caseload["open"][0]["days_left"].as_i64().unwrap() < 0);
-    let feb = caseload["on_time_by_month"].as_array().unwrap().iter().find(|m| m["month"] == "2026-02").unwrap();
-    assert_eq!((feb["due"].as_u64(), feb["late"].as_u64()), (Some(1), Some(1)));
+    let feb = caseload["on_time_by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["month"] == "2026-02")
+        .unwrap();
+    assert_eq!(
+        (feb["due"].as_u64(), feb["late"].as_u64()),
+        (Some(1), Some(1))
+    );
 
     sar.fails(&["request", "show", "SAR-2026-0099"], "sar request list");
-    sar.fails(&["request", "new", "--subject", "NOBODY", "--received", "2026-01-01"], "sar import");
-    sar.fails(&["request", "new", "--subject", "PER-047764", "--received", "01/02/2026"], "YYYY-MM-DD");
-    sar.fails(&["request", "resume", "SAR-2026-0001", "--on", "2026-12-09"], "not paused");
+    sar.fails(
+        &[
+            "request",
+            "new",
+            "--subject",
+            "NOBODY",
+            "--received",
+            "2026-01-01",
+        ],
+        "sar import",
+    );
+    sar.fails(
+        &[
+            "request",
+            "new",
+            "--subject",
+            "PER-047764",
+            "--received",
+            "01/02/2026",
+        ],
+        "YYYY-MM-DD",
+    );
+    sar.fails(
+        &["request", "resume", "SAR-2026-0001", "--on", "2026-12-09"],
+        "not paused",
+    );
 }
 
 #[test]
@@ -119,8 +241,13 @@ fn officer_walkthrough_on_sqlite() {
 #[test]
 fn officer_walkthrough_on_postgres() {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(url) = rt.block_on(sar_pipeline::testing::fresh_postgres_database("cli_walkthrough")) else {
-        println!("SKIPPED: set {} to run the PostgreSQL walkthrough", sar_pipeline::testing::POSTGRES_ENV);
+    let Some(url) = rt.block_on(sar_pipeline::testing::fresh_postgres_database(
+        "cli_walkthrough",
+    )) else {
+        println!(
+            "SKIPPED: set {} to run the PostgreSQL walkthrough",
+            sar_pipeline::testing::POSTGRES_ENV
+        );
         return;
     };
     walkthrough(Sar::new(Some(url)));
@@ -130,11 +257,28 @@ fn officer_walkthrough_on_postgres() {
 fn help_lists_every_command() {
     let sar = Sar::new(None);
     let help = sar.ok(&["--help"]);
-    for command in ["init", "import", "request", "deadline", "deadlines", "detect", "redact-pdf", "pdf-text"] {
+    for command in [
+        "init",
+        "import",
+        "request",
+        "deadline",
+        "deadlines",
+        "detect",
+        "redact-pdf",
+        "pdf-text",
+    ] {
         assert!(help.contains(command), "--help lacks {command}");
     }
     let request_help = sar.ok(&["request", "--help"]);
-    for sub in ["new", "list", "show", "pause", "resume", "id-received", "extend"] {
+    for sub in [
+        "new",
+        "list",
+        "show",
+        "pause",
+        "resume",
+        "id-received",
+        "extend",
+    ] {
         assert!(request_help.contains(sub), "request --help lacks {sub}");
     }
 }
@@ -156,7 +300,11 @@ fn unreadable_exports_exit_non_zero() {
     sar.fails(&["import", bad.to_str().unwrap()], "no export.json");
     std::fs::write(bad.join("export.json"), "{ nope").unwrap();
     sar.fails(&["import", bad.to_str().unwrap()], "not valid JSON");
-    std::fs::write(bad.join("export.json"), r#"{"format": "other/2", "records": []}"#).unwrap();
+    std::fs::write(
+        bad.join("export.json"),
+        r#"{"format": "other/2", "records": []}"#,
+    )
+    .unwrap();
     sar.fails(&["import", bad.to_str().unwrap()], "unknown export format");
 }
 
@@ -164,7 +312,13 @@ fn unreadable_exports_exit_non_zero() {
 fn the_deadline_calculator_prints_only_the_date() {
     let sar = Sar::new(None);
     // The ICO's worked example: 30 Jan 2025 -> 28 Feb 2025 (extended: 30 Apr 2025).
-    assert_eq!(sar.ok(&["deadline", "--received", "2025-01-30"]), "2025-02-28\n");
-    assert_eq!(sar.ok(&["deadline", "--received", "2025-01-30", "--extended"]), "2025-04-30\n");
+    assert_eq!(
+        sar.ok(&["deadline", "--received", "2025-01-30"]),
+        "2025-02-28\n"
+    );
+    assert_eq!(
+        sar.ok(&["deadline", "--received", "2025-01-30", "--extended"]),
+        "2025-04-30\n"
+    );
     sar.fails(&["deadline", "--received", "30/01/2025"], "YYYY-MM-DD");
 }

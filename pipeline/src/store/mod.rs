@@ -10,6 +10,8 @@
 //! Layout:
 //! - [`records`]: imports, people, relationships, documents, records.
 //! - [`requests`]: requests, clock stops and the event history.
+//! - [`jobs`]: the job queue (leases, heartbeats, retries with backoff).
+//! - [`outputs`]: what the stages produce, written when their job completes.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -20,6 +22,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod jobs;
+pub mod outputs;
 pub mod records;
 pub mod requests;
 

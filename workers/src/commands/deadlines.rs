@@ -48,16 +48,30 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         .filter(|r| r.status.is_open())
         .map(|r| line(r, today))
         .collect::<anyhow::Result<_>>()?;
-    open.sort_by(|a, b| a.days_left.cmp(&b.days_left).then(a.reference.cmp(&b.reference)));
+    open.sort_by(|a, b| {
+        a.days_left
+            .cmp(&b.days_left)
+            .then(a.reference.cmp(&b.reference))
+    });
 
     let months = last_twelve_months(today);
     let mut rates: BTreeMap<String, MonthRate> = months
         .iter()
-        .map(|m| (m.clone(), MonthRate { month: m.clone(), ..Default::default() }))
+        .map(|m| {
+            (
+                m.clone(),
+                MonthRate {
+                    month: m.clone(),
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
     for r in &requests {
         let due = deadline_of(r, today)?.due;
-        let Some(rate) = rates.get_mut(&month_of(due)) else { continue };
+        let Some(rate) = rates.get_mut(&month_of(due)) else {
+            continue;
+        };
         rate.due += 1;
         match r.responded_on {
             Some(on) if on <= due => rate.on_time += 1,
@@ -68,17 +82,26 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     }
     for rate in rates.values_mut() {
         let decided = rate.on_time + rate.late;
-        rate.on_time_percent = (decided > 0).then(|| f64::from(rate.on_time) * 100.0 / f64::from(decided));
+        rate.on_time_percent =
+            (decided > 0).then(|| f64::from(rate.on_time) * 100.0 / f64::from(decided));
     }
 
     if args.json {
         let rates: Vec<&MonthRate> = rates.values().collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"today": today.to_string(), "open": open, "on_time_by_month": rates}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"today": today.to_string(), "open": open, "on_time_by_month": rates})
+            )?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     println!("Open requests on {today}: {}", open.len());
     if !open.is_empty() {
-        println!("{:<15} {:<14} {:<12} {:<10} {:>9}  NOTES", "REFERENCE", "SUBJECT", "STATUS", "DUE", "DAYS LEFT");
+        println!(
+            "{:<15} {:<14} {:<12} {:<10} {:>9}  NOTES",
+            "REFERENCE", "SUBJECT", "STATUS", "DUE", "DAYS LEFT"
+        );
         for l in &open {
             let mut notes = Vec::new();
             if l.days_left < 0 {
@@ -95,16 +118,30 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
             }
             println!(
                 "{:<15} {:<14} {:<12} {:<10} {:>9}  {}",
-                l.reference, l.subject, l.status, l.due, l.days_left, notes.join("; ")
+                l.reference,
+                l.subject,
+                l.status,
+                l.due,
+                l.days_left,
+                notes.join("; ")
             );
         }
     }
     println!();
     println!("Answered on time, by month of the due date (last 12 months):");
-    println!("{:<8} {:>4} {:>8} {:>5} {:>8} {:>9}", "MONTH", "DUE", "ON TIME", "LATE", "PENDING", "ON TIME %");
+    println!(
+        "{:<8} {:>4} {:>8} {:>5} {:>8} {:>9}",
+        "MONTH", "DUE", "ON TIME", "LATE", "PENDING", "ON TIME %"
+    );
     for r in rates.values() {
-        let pct = r.on_time_percent.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "-".into());
-        println!("{:<8} {:>4} {:>8} {:>5} {:>8} {:>9}", r.month, r.due, r.on_time, r.late, r.pending, pct);
+        let pct = r
+            .on_time_percent
+            .map(|p| format!("{p:.0}%"))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<8} {:>4} {:>8} {:>5} {:>8} {:>9}",
+            r.month, r.due, r.on_time, r.late, r.pending, pct
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

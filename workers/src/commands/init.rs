@@ -10,7 +10,10 @@ pub struct Args {}
 
 pub async fn run(global: &Global, _args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&global.data_dir).map_err(|e| {
-        anyhow::anyhow!("cannot create the data directory {}: {e}", global.data_dir.display())
+        anyhow::anyhow!(
+            "cannot create the data directory {}: {e}",
+            global.data_dir.display()
+        )
     })?;
     let db = open_db(global, true).await?;
     let versions = db.migrations().await?;

@@ -212,10 +212,17 @@ async fn dispatch(db: &Db, cmd: RequestCommand) -> anyhow::Result<ExitCode> {
                     bail!("{} is already paused; resume it first", r.reference);
                 }
                 if from < r.received_on {
-                    bail!("--from {from} is before the request was received ({})", r.received_on);
+                    bail!(
+                        "--from {from} is before the request was received ({})",
+                        r.received_on
+                    );
                 }
                 let prior = r.status;
-                r.pauses.push(Pause { from, to: None, reason: "clarification".into() });
+                r.pauses.push(Pause {
+                    from,
+                    to: None,
+                    reason: "clarification".into(),
+                });
                 r.status = Status::Paused;
                 Ok(json!({"from": from.to_string(), "prior_status": prior.as_str()}))
             })
@@ -250,7 +257,10 @@ async fn dispatch(db: &Db, cmd: RequestCommand) -> anyhow::Result<ExitCode> {
             let on = date_arg(&args.on, "--on")?;
             change(db, &args.reference, &args.by, "id_received", |r| {
                 if on < r.received_on {
-                    bail!("--on {on} is before the request was received ({})", r.received_on);
+                    bail!(
+                        "--on {on} is before the request was received ({})",
+                        r.received_on
+                    );
                 }
                 r.id_received_on = Some(on);
                 if r.status == Status::AwaitingId {
@@ -331,7 +341,9 @@ async fn change(
 }
 
 async fn prior_status_before_pause(db: &Db, reference: &str) -> anyhow::Result<Option<Status>> {
-    let events = db.request_events(&RequestRef::new(reference.trim())).await?;
+    let events = db
+        .request_events(&RequestRef::new(reference.trim()))
+        .await?;
     Ok(events
         .iter()
         .rev()
@@ -365,7 +377,10 @@ async fn new(db: &Db, args: NewArgs) -> anyhow::Result<ExitCode> {
         .await?;
     if args.json {
         let d = deadline_of(&request, today(&None)?)?;
-        println!("{}", json!({"reference": request.reference, "due": d.due.to_string()}));
+        println!(
+            "{}",
+            json!({"reference": request.reference, "due": d.due.to_string()})
+        );
     } else {
         println!("{}", request.reference);
     }
@@ -389,7 +404,8 @@ pub struct RequestLine {
 
 pub fn line(request: &Request, today: Date) -> anyhow::Result<RequestLine> {
     let d = deadline_of(request, today)?;
-    let extension_open = request.status.is_open() && !request.extended && today <= d.extension_notice_by;
+    let extension_open =
+        request.status.is_open() && !request.extended && today <= d.extension_notice_by;
     Ok(RequestLine {
         reference: request.reference.to_string(),
         subject: request.subject.to_string(),
@@ -417,10 +433,16 @@ async fn list(db: &Db, args: ListArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if lines.is_empty() {
-        println!("No requests{}. Register one with `sar request new`.", if args.all { "" } else { " open" });
+        println!(
+            "No requests{}. Register one with `sar request new`.",
+            if args.all { "" } else { " open" }
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{:<15} {:<14} {:<12} {:<10} {:<10} {:>9}", "REFERENCE", "SUBJECT", "STATUS", "RECEIVED", "DUE", "DAYS LEFT");
+    println!(
+        "{:<15} {:<14} {:<12} {:<10} {:<10} {:>9}",
+        "REFERENCE", "SUBJECT", "STATUS", "RECEIVED", "DUE", "DAYS LEFT"
+    );
     for l in &lines {
         println!(
             "{:<15} {:<14} {:<12} {:<10} {:<10} {:>9}",
@@ -457,12 +479,24 @@ async fn show(db: &Db, args: ShowArgs) -> anyhow::Result<ExitCode> {
     }
     let r = &request;
     println!("{}  ({})", r.reference, r.status);
-    println!("  subject        {}{}", r.subject, if r.care_leaver { " (care leaver)" } else { "" });
+    println!(
+        "  subject        {}{}",
+        r.subject,
+        if r.care_leaver { " (care leaver)" } else { "" }
+    );
     println!(
         "  requester      {}{}{}",
         r.requester.relationship.as_str(),
-        r.requester.name.as_deref().map(|n| format!(", {n}")).unwrap_or_default(),
-        r.requester.contact.as_deref().map(|c| format!(" <{c}>")).unwrap_or_default()
+        r.requester
+            .name
+            .as_deref()
+            .map(|n| format!(", {n}"))
+            .unwrap_or_default(),
+        r.requester
+            .contact
+            .as_deref()
+            .map(|c| format!(" <{c}>"))
+            .unwrap_or_default()
     );
     println!("  channel        {}", r.channel);
     println!("  received       {}", r.received_on);
@@ -471,21 +505,36 @@ async fn show(db: &Db, args: ShowArgs) -> anyhow::Result<ExitCode> {
     }
     for p in &r.pauses {
         match p.to {
-            Some(to) => println!("  paused         {} to {} ({} days, {})", p.from, to, (to - p.from).get_days(), p.reason),
-            None => println!("  paused         since {} ({}; clock stopped)", p.from, p.reason),
+            Some(to) => println!(
+                "  paused         {} to {} ({} days, {})",
+                p.from,
+                to,
+                (to - p.from).get_days(),
+                p.reason
+            ),
+            None => println!(
+                "  paused         since {} ({}; clock stopped)",
+                p.from, p.reason
+            ),
         }
     }
     let left = deadline::days_left(today, d.due);
     println!(
         "  due            {}  ({})",
         d.due,
-        if left < 0 { format!("OVERDUE by {} days", -left) } else { format!("{left} days left") }
+        if left < 0 {
+            format!("OVERDUE by {} days", -left)
+        } else {
+            format!("{left} days left")
+        }
     );
     if r.extended {
         println!(
             "  extended       {} (told {})",
             r.extension_reason.as_deref().unwrap_or(""),
-            r.extension_notified_on.map(|d| d.to_string()).unwrap_or_default()
+            r.extension_notified_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
         );
     } else if r.status.is_open() {
         let notice_left = deadline::days_left(today, d.extension_notice_by);
@@ -495,15 +544,23 @@ async fn show(db: &Db, args: ShowArgs) -> anyhow::Result<ExitCode> {
                 d.extension_notice_by, d.extended_due
             );
         } else {
-            println!("  extension      no longer possible (notice was due by {})", d.extension_notice_by);
+            println!(
+                "  extension      no longer possible (notice was due by {})",
+                d.extension_notice_by
+            );
         }
     }
     if let Some(on) = r.responded_on {
-        println!("  responded      {on}{}", if on <= d.due { " (on time)" } else { " (late)" });
+        println!(
+            "  responded      {on}{}",
+            if on <= d.due { " (on time)" } else { " (late)" }
+        );
     }
     println!("  history:");
     for e in &events {
-        let at = jiff::Timestamp::from_millisecond(e.at).map(|t| t.to_string()).unwrap_or_default();
+        let at = jiff::Timestamp::from_millisecond(e.at)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
         println!("    {at}  {:<12} by {}  {}", e.event, e.actor, e.detail);
     }
     Ok(ExitCode::SUCCESS)
