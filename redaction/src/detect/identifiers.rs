@@ -207,6 +207,12 @@ impl Identifiers {
                     r"\b(?:(?:Flat|Apartment|Unit) [0-9A-Z]{{1,4}},? )?[0-9]{{1,4}}[A-Za-z]?,? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}{STREET}\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
                 )),
             ),
+            (
+                IdKind::Address,
+                re(&format!(
+                    r"\b(?:Flat|Apartment|Unit|Room) [0-9A-Z]{{1,4}},? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}(?:House|Court|Lodge|Mansions|Tower|Heights|Point|Place)\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
+                )),
+            ),
             (IdKind::Postcode, re(&format!(r"\b{POSTCODE}\b"))),
             (
                 IdKind::Phone,
@@ -378,6 +384,98 @@ impl Identifiers {
                     confidence: if owner.is_some() { 0.99 } else { 0.9 },
                 });
             }
+        }
+        out
+    }
+}
+
+/// Schools named right after a third party's name ("Callum is at Riverside Community
+/// College", "Joshua will stay at Highcross Academy"): that person's school, an identifier.
+/// A school named otherwise is left alone (it may be the subject's own, or a workplace).
+pub(crate) struct Schools {
+    name: Regex,
+}
+
+const LINKING_WORDS: &[&str] = &[
+    "is",
+    "was",
+    "will",
+    "has",
+    "had",
+    "have",
+    "now",
+    "currently",
+    "also",
+    "still",
+    "be",
+    "been",
+    "start",
+    "starts",
+    "started",
+    "starting",
+    "stay",
+    "stays",
+    "staying",
+    "go",
+    "goes",
+    "going",
+    "attend",
+    "attends",
+    "attending",
+    "attended",
+    "moved",
+    "moving",
+    "move",
+    "to",
+    "at",
+    "in",
+    "remains",
+    "remain",
+    "from",
+    "joined",
+    "joining",
+    "enrolled",
+    "transferred",
+    "transferring",
+    "back",
+];
+
+impl Schools {
+    pub(crate) fn new() -> Schools {
+        let name = Regex::new(
+            r"(?-u:\b)(?:[A-Z][A-Za-z'\-]+ ){1,5}(?:School|College|Academy|Nursery|Pupil Referral Unit)(?-u:\b)",
+        )
+        .expect("school pattern is valid");
+        Schools { name }
+    }
+
+    /// `names`: this text's third-party name proposals, sorted by start.
+    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, String)]) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        for m in self.name.find_iter(text) {
+            let i = names.partition_point(|n| n.1 <= m.start());
+            let Some((_, end, entity)) = i.checked_sub(1).map(|k| &names[k]) else {
+                continue;
+            };
+            let gap = text[*end..m.start()].trim_start_matches("'s");
+            if gap.len() > 40 || !gap.ends_with(' ') {
+                continue;
+            }
+            let words: Vec<&str> = gap.split_whitespace().collect();
+            if words.is_empty() || !words.iter().all(|w| LINKING_WORDS.contains(w)) {
+                continue;
+            }
+            out.push(Proposal {
+                start: m.start(),
+                end: m.end(),
+                text: m.as_str().to_string(),
+                category: Category::ThirdPartyIdentifier,
+                action: Action::Redact,
+                code: ReasonCode::TP,
+                detector: "identifiers.school",
+                entity: format!("school:{entity}"),
+                confidence: 0.7,
+            });
         }
         out
     }

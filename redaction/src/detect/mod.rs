@@ -178,6 +178,7 @@ pub struct Detector {
     policy: Policy,
     known: people::KnownPeople,
     ids: identifiers::Identifiers,
+    schools: identifiers::Schools,
     unknown: names::UnknownNames,
     flags: judgement::Judgement,
     /// Names found by context in the first pass of [`Detector::detect_all`].
@@ -228,6 +229,7 @@ impl Detector {
             policy,
             known,
             ids,
+            schools: identifiers::Schools::new(),
             unknown,
             flags,
             discovered: None,
@@ -298,6 +300,13 @@ impl Detector {
         if let Some(d) = &self.discovered {
             out.extend(d.find(folded, &people_hits, &self.unknown, &self.policy));
         }
+        let mut tp_names: Vec<(usize, usize, String)> = out
+            .iter()
+            .filter(|p| p.category == Category::ThirdPartyName && p.action == Action::Redact)
+            .map(|p| (p.start, p.end, p.entity.clone()))
+            .collect();
+        tp_names.sort();
+        out.extend(self.schools.find(text, &tp_names));
         out.extend(self.ids.find(text, &self.policy));
         if self.policy.flags {
             out.extend(self.flags.find(folded));

@@ -213,7 +213,11 @@ impl UnknownNames {
         let Some(inner) = rest.strip_prefix('(') else {
             return false;
         };
-        let inner = &inner[..inner.find(')').unwrap_or(inner.len()).min(40)];
+        let mut cut = inner.find(')').unwrap_or(inner.len()).min(40);
+        while !inner.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let inner = &inner[..cut];
         inner
             .split(|c: char| !(c.is_alphanumeric() || c == '-'))
             .any(|w| self.gaz.relationship_words.contains(&w.to_lowercase()))
