@@ -159,10 +159,11 @@ impl UnknownNames {
 
     /// Why a capitalised word is a name, if it is one.
     fn evidence(&self, text: &str, start: usize, end: usize, lower: &str) -> Evidence {
-        if let Some(source) = self.context_before(text, start) {
-            if !self.gaz.org_words.contains(lower) && !self.gaz.relationship_words.contains(lower) {
-                return Evidence::Context { source };
-            }
+        if let Some(source) = self.context_before(text, start)
+            && !self.gaz.org_words.contains(lower)
+            && !self.gaz.relationship_words.contains(lower)
+        {
+            return Evidence::Context { source };
         }
         if self.bracketed_relationship_after(text, end) && !self.gaz.org_words.contains(lower) {
             return Evidence::Context { source: false };

@@ -64,12 +64,11 @@ impl<'a> Folded<'a> {
                 }
             };
             match replacement {
+                Some(' ') if last_space => {}
                 Some(' ') => {
-                    if !last_space {
-                        text.push(' ');
-                        map.push(at);
-                        last_space = true;
-                    }
+                    text.push(' ');
+                    map.push(at);
+                    last_space = true;
                 }
                 Some(c) => {
                     last_space = false;

@@ -249,10 +249,11 @@ impl KnownPeople {
         if !first.is_uppercase() {
             return false;
         }
-        if let Some(next) = next_word(text, end) {
-            if self.gaz.org_words.contains(&next.to_lowercase()) && starts_upper(next) {
-                return false;
-            }
+        if let Some(next) = next_word(text, end)
+            && self.gaz.org_words.contains(&next.to_lowercase())
+            && starts_upper(next)
+        {
+            return false;
         }
         if wordlike {
             let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
@@ -275,10 +276,11 @@ impl KnownPeople {
         let mut s = start;
         let mut title = None;
         // An initial: "K. Reid", "K Reid".
-        if let Some((w_start, word)) = prev_word(text, s) {
-            if word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
-                s = w_start;
-            }
+        if let Some((w_start, word)) = prev_word(text, s)
+            && word.len() == 1
+            && word.chars().all(|c| c.is_ascii_uppercase())
+        {
+            s = w_start;
         }
         if let Some((w_start, word)) = prev_word(text, s) {
             let lower = word.to_lowercase();
