@@ -1,1 +1,336 @@
-//! Detection of third-party personal data (being written: see issue "Detection").
+//! Detection of third-party personal data in case records.
+//!
+//! A [`Detector`] is built once per request from the export's people and relationships, the
+//! data subject's id and a [`Policy`]. It reads texts (a record's text or title, a document
+//! page, an email's headers) and returns [`Proposal`]s: byte ranges to redact, put to a
+//! reviewer, or flag for judgement, each with a category, a reason code and an entity key so
+//! one decision can apply to every occurrence.
+//!
+//! Layout:
+//! - [`normalize`]: case and whitespace folding with an offset map back to the original.
+//! - [`people`]: the known-people dictionary (names, aliases and their variants), matched with
+//!   one `aho-corasick` automaton, plus near-misspellings.
+//! - [`identifiers`]: phones, postcodes, addresses, emails, NHS/NI numbers, UPNs, dates of
+//!   birth, vehicle registrations, bank details.
+//! - [`names`]: people the export does not know, from gazetteers, titles and context.
+//! - [`judgement`]: passages a reviewer must judge (SH, HE, CR, LP, CO, AD, EW).
+//! - [`policy`]: roles to actions, disclosable relationships, always/never-redact terms.
+//! - [`gazetteer`]: the word lists under `config/gazetteers/`, built in.
+//!
+//! Detection over a whole request is two passes ([`Detector::detect_all`]): the first finds
+//! unknown people by context anywhere in the request, the second proposes every occurrence
+//! of every name, known or discovered, so proposals are consistent across records.
+
+pub mod gazetteer;
+pub mod identifiers;
+pub mod judgement;
+pub mod names;
+pub mod normalize;
+pub mod people;
+pub mod policy;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use policy::{Policy, PolicyError};
+
+/// Whether a person acts in a professional capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonKind {
+    Citizen,
+    Worker,
+}
+
+/// A person as the export lists them (the detector's own input type, so this crate does not
+/// depend on the pipeline's export reader).
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub gender: Option<String>,
+    pub dob: Option<String>,
+    pub kind: Option<PersonKind>,
+    pub job_title: Option<String>,
+    pub organisation: Option<String>,
+    /// Identifiers held for the person (an export may hold several of each).
+    pub address: Vec<String>,
+    pub phone: Vec<String>,
+    pub email: Vec<String>,
+    pub nhs_number: Vec<String>,
+    pub ni_number: Vec<String>,
+    pub upn: Vec<String>,
+}
+
+impl Person {
+    fn is_worker(&self) -> bool {
+        self.kind == Some(PersonKind::Worker)
+    }
+}
+
+/// A directed relationship `from -> to` ("mother", "sibling", "mother's partner", ...).
+#[derive(Debug, Clone)]
+pub struct Relationship {
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+}
+
+/// What a proposal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// A name of anyone but the subject who is not acting as a professional.
+    ThirdPartyName,
+    /// A third party's identifier, or a worker's personal contact details.
+    ThirdPartyIdentifier,
+    /// The identity of a referrer or informant.
+    Referrer,
+    /// A passage for a reviewer's judgement (serious harm, health, crime, ...).
+    Judgement,
+}
+
+/// What the tool proposes to do with a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Redact (auto-proposed; a reviewer can still reverse it).
+    Redact,
+    /// Ambiguous: a reviewer must decide (treated as redacted until then).
+    Review,
+    /// A passage flagged for a reviewer's judgement; never auto-withheld.
+    Flag,
+    /// Leave the text in.
+    Keep,
+}
+
+/// Reason codes (see `shared/domain.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ReasonCode {
+    TP,
+    CS,
+    SH,
+    EW,
+    HE,
+    CR,
+    LP,
+    CO,
+    AD,
+    NR,
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// One proposed redaction or flag in one text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// UTF-8 byte offsets into the text that was scanned.
+    pub start: usize,
+    pub end: usize,
+    /// The matched text (`&text[start..end]`).
+    pub text: String,
+    pub category: Category,
+    pub action: Action,
+    pub code: ReasonCode,
+    /// Which detector proposed it (`people.full`, `identifiers.phone`, `names.context`, ...).
+    pub detector: &'static str,
+    /// Key shared by every occurrence of the same thing (`person:P-10443`,
+    /// `unknown:darren`, `phone:07700900123`), so one decision can apply to all.
+    pub entity: String,
+    pub confidence: f32,
+}
+
+/// Why a detector could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    #[error("subject {0} is not a person in the export; check the --subject id")]
+    UnknownSubject(String),
+    #[error("cannot build the name dictionary: {0}")]
+    Automaton(String),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
+/// The role a known person plays in this request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Subject,
+    Worker,
+    ThirdParty,
+    /// A third party whose name the policy lets the authority disclose (e.g. parents to a
+    /// care leaver); their identifiers are still redacted.
+    DisclosedRelative,
+}
+
+/// Built once per request: the dictionaries, the gazetteers and the policy.
+pub struct Detector {
+    people: Vec<Person>,
+    roles: Vec<Role>,
+    subject: usize,
+    policy: Policy,
+    known: people::KnownPeople,
+    ids: identifiers::Identifiers,
+    schools: identifiers::Schools,
+    unknown: names::UnknownNames,
+    flags: judgement::Judgement,
+    /// Names found by context in the first pass of [`Detector::detect_all`].
+    discovered: Option<names::Discovered>,
+}
+
+impl Detector {
+    /// Builds the detector for one subject.
+    pub fn new(
+        people: Vec<Person>,
+        relationships: &[Relationship],
+        subject_id: &str,
+        policy: Policy,
+    ) -> Result<Detector, DetectError> {
+        let subject = people
+            .iter()
+            .position(|p| p.id == subject_id)
+            .ok_or_else(|| DetectError::UnknownSubject(subject_id.to_string()))?;
+        let disclosed: HashMap<&str, ()> = relationships
+            .iter()
+            .filter(|r| r.from == subject_id && policy.discloses_relationship(&r.kind))
+            .map(|r| (r.to.as_str(), ()))
+            .collect();
+        let roles = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i == subject {
+                    Role::Subject
+                } else if p.is_worker() {
+                    Role::Worker
+                } else if disclosed.contains_key(p.id.as_str()) {
+                    Role::DisclosedRelative
+                } else {
+                    Role::ThirdParty
+                }
+            })
+            .collect::<Vec<_>>();
+        let gaz = gazetteer::Gazetteers::built_in();
+        let known = people::KnownPeople::new(&people, &roles, subject, &gaz, &policy)?;
+        let ids = identifiers::Identifiers::new(&people, &roles);
+        let unknown = names::UnknownNames::new(gaz);
+        let flags = judgement::Judgement::new()?;
+        Ok(Detector {
+            people,
+            roles,
+            subject,
+            policy,
+            known,
+            ids,
+            schools: identifiers::Schools::new(),
+            unknown,
+            flags,
+            discovered: None,
+        })
+    }
+
+    /// The subject as the export lists them.
+    pub fn subject(&self) -> &Person {
+        &self.people[self.subject]
+    }
+
+    /// Detects in one text on its own (names found by context in other texts are only used
+    /// after [`Detector::detect_all`] or [`Detector::learn`]).
+    pub fn detect(&self, text: &str) -> Vec<Proposal> {
+        let folded = normalize::Folded::new(text);
+        let people_hits = self.known.find(&folded);
+        let unknown = self.unknown.find(text, &people_hits);
+        self.assemble(&folded, people_hits, unknown)
+    }
+
+    /// Learns the names of unknown people found by context in `texts`, so that every later
+    /// [`Detector::detect`] proposes each of their occurrences.
+    pub fn learn<'t>(&mut self, texts: impl IntoParallelIterator<Item = &'t str>) {
+        let found: Vec<names::UnknownHit> = texts
+            .into_par_iter()
+            .flat_map_iter(|text| {
+                let folded = normalize::Folded::new(text);
+                let hits = self.known.find(&folded);
+                self.unknown.find(text, &hits)
+            })
+            .collect();
+        let mut discovered = self.discovered.take().unwrap_or_default();
+        discovered.extend(found.iter(), &self.unknown, &self.known);
+        self.discovered = discovered.build();
+    }
+
+    /// Two passes over every text of a request: learn the unknown names, then detect in
+    /// each text. Results are in the order of `texts`.
+    pub fn detect_all(&mut self, texts: &[&str]) -> Vec<Vec<Proposal>> {
+        self.learn(texts.par_iter().copied());
+        texts.par_iter().map(|t| self.detect(t)).collect()
+    }
+
+    fn assemble(
+        &self,
+        folded: &normalize::Folded<'_>,
+        people_hits: Vec<people::NameHit>,
+        unknown: Vec<names::UnknownHit>,
+    ) -> Vec<Proposal> {
+        let text = folded.original();
+        let mut out: Vec<Proposal> = Vec::new();
+        let evidenced = self.known.evidenced(&people_hits);
+        for hit in &people_hits {
+            if let Some(p) = self.known.proposal(
+                hit,
+                &evidenced,
+                text,
+                &self.people,
+                &self.roles,
+                &self.policy,
+            ) {
+                out.push(p);
+            }
+        }
+        for hit in unknown {
+            out.push(self.unknown.proposal(&hit, text, &self.policy));
+        }
+        if let Some(d) = &self.discovered {
+            out.extend(d.find(folded, &people_hits, &self.unknown, &self.policy));
+        }
+        let mut tp_names: Vec<(usize, usize, String)> = out
+            .iter()
+            .filter(|p| p.category == Category::ThirdPartyName && p.action == Action::Redact)
+            .map(|p| (p.start, p.end, p.entity.clone()))
+            .collect();
+        tp_names.sort();
+        out.extend(self.schools.find(text, &tp_names));
+        out.extend(self.ids.find(text, &self.policy));
+        if self.policy.flags {
+            out.extend(self.flags.find(folded));
+        }
+        self.policy.apply_terms(folded, &mut out);
+        resolve_overlaps(out)
+    }
+}
+
+/// Sorts proposals and drops those wholly inside a stronger one (a name inside an address,
+/// the same name found twice), keeping flags apart: a flag never hides a redaction.
+fn resolve_overlaps(mut props: Vec<Proposal>) -> Vec<Proposal> {
+    props.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Proposal> = Vec::with_capacity(props.len());
+    for p in props {
+        let covered = out.iter().rev().take(8).any(|q| {
+            q.start <= p.start
+                && p.end <= q.end
+                && (q.action == Action::Flag) == (p.action == Action::Flag)
+                && (q.action != Action::Keep || p.action == Action::Keep)
+        });
+        if !covered {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -1,0 +1,100 @@
+//! The word lists under `config/gazetteers/` (see its `SOURCES.md`), built into the binary so
+//! detection works without the config directory.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+macro_rules! list {
+    ($name:literal) => {
+        include_str!(concat!("../../../config/gazetteers/", $name))
+    };
+}
+
+/// Every list, lower case.
+#[derive(Debug, Default)]
+pub struct Gazetteers {
+    /// Given names that are not ordinary English words (ONS).
+    pub first_names: HashSet<String>,
+    /// Given names that are also ordinary English words: a name only when capitalised mid-sentence.
+    pub common_word_names: HashSet<String>,
+    /// Words that are rarely a name in case records (months, places, "Will"): need context.
+    pub lookalikes: HashSet<String>,
+    /// Surnames (US Census, minus English words).
+    pub surnames: HashSet<String>,
+    pub titles: HashSet<String>,
+    pub professional_titles: HashSet<String>,
+    pub relationship_words: HashSet<String>,
+    pub places: HashSet<String>,
+    pub org_words: HashSet<String>,
+    /// Context phrases before a name; `true` when they mark a confidential source.
+    pub context_cues: Vec<(String, bool)>,
+}
+
+fn words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+}
+
+impl Gazetteers {
+    /// The built-in lists, parsed once per process.
+    pub fn built_in() -> Arc<Gazetteers> {
+        static CELL: OnceLock<Arc<Gazetteers>> = OnceLock::new();
+        CELL.get_or_init(|| Arc::new(Gazetteers::parse_built_in()))
+            .clone()
+    }
+
+    fn parse_built_in() -> Gazetteers {
+        Gazetteers {
+            first_names: words(list!("first_names.txt")).collect(),
+            common_word_names: words(list!("common_word_names.txt")).collect(),
+            lookalikes: words(list!("lookalike_names.txt")).collect(),
+            surnames: words(list!("surnames.txt")).collect(),
+            titles: words(list!("titles.txt")).collect(),
+            professional_titles: words(list!("professional_titles.txt")).collect(),
+            relationship_words: words(list!("relationship_words.txt")).collect(),
+            places: words(list!("places.txt")).collect(),
+            org_words: words(list!("org_words.txt")).collect(),
+            context_cues: words(list!("context_cues.txt"))
+                .map(|w| match w.strip_prefix("cs:") {
+                    Some(rest) => (rest.to_string(), true),
+                    None => (w, false),
+                })
+                .collect(),
+        }
+    }
+
+    /// A given name that may stand alone as a person (not a lookalike or a place).
+    pub fn is_plain_first_name(&self, lower: &str) -> bool {
+        self.first_names.contains(lower)
+            && !self.lookalikes.contains(lower)
+            && !self.places.contains(lower)
+    }
+
+    /// Any title, courtesy or professional.
+    pub fn is_any_title(&self, lower: &str) -> bool {
+        self.titles.contains(lower) || self.professional_titles.contains(lower)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load_and_keep_lookalikes_apart() {
+        let g = Gazetteers::built_in();
+        assert!(g.first_names.len() > 5_000);
+        assert!(g.surnames.len() > 5_000);
+        assert!(g.is_plain_first_name("darren"));
+        assert!(!g.is_plain_first_name("will"));
+        assert!(!g.is_plain_first_name("shirley"));
+        assert!(g.org_words.contains("road"));
+        assert!(
+            g.context_cues
+                .iter()
+                .any(|(c, cs)| c == "referral from" && *cs)
+        );
+    }
+}

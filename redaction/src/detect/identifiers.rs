@@ -1,0 +1,508 @@
+//! Identifiers: UK phone numbers, postcodes and address lines, email addresses, NHS numbers
+//! (mod-11 check), National Insurance numbers, unique pupil numbers, dates of birth, vehicle
+//! registrations, sort codes and account numbers.
+//!
+//! Each is found with a regex, validated in code, and normalised to a key. A key that is the
+//! subject's own identifier (or a worker's listed work contact) is kept; any other is
+//! proposed for redaction as third-party data, with the owning person as entity when the
+//! export knows them.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::policy::Policy;
+use super::{Action, Category, Person, Proposal, ReasonCode, Role};
+
+/// Kinds of identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdKind {
+    Phone,
+    Email,
+    Postcode,
+    Address,
+    Nhs,
+    Ni,
+    Upn,
+    Dob,
+    Vehicle,
+    Bank,
+}
+
+impl IdKind {
+    fn name(self) -> &'static str {
+        match self {
+            IdKind::Phone => "phone",
+            IdKind::Email => "email",
+            IdKind::Postcode => "postcode",
+            IdKind::Address => "address",
+            IdKind::Nhs => "nhs",
+            IdKind::Ni => "ni",
+            IdKind::Upn => "upn",
+            IdKind::Dob => "dob",
+            IdKind::Vehicle => "vehicle",
+            IdKind::Bank => "bank",
+        }
+    }
+
+    fn detector(self) -> &'static str {
+        match self {
+            IdKind::Phone => "identifiers.phone",
+            IdKind::Email => "identifiers.email",
+            IdKind::Postcode => "identifiers.postcode",
+            IdKind::Address => "identifiers.address",
+            IdKind::Nhs => "identifiers.nhs",
+            IdKind::Ni => "identifiers.ni",
+            IdKind::Upn => "identifiers.upn",
+            IdKind::Dob => "identifiers.dob",
+            IdKind::Vehicle => "identifiers.vehicle",
+            IdKind::Bank => "identifiers.bank",
+        }
+    }
+}
+
+/// Whose an identifier is.
+#[derive(Debug, Clone, Copy)]
+enum Owner {
+    Subject,
+    /// A worker's listed (work) contact details: professional, kept.
+    WorkerWork,
+    Known,
+}
+
+const STREET: &str = r"(?:Road|Rd|Street|St|Avenue|Ave|Close|Lane|Drive|Way|Crescent|Court|Gardens|Place|Square|Terrace|Row|Hill|Grove|Walk|Rise|View|Mews|Park|Green|Parade|Vale|Meadow|Meadows|Fields|Wharf|Quay|Hythe|Path|Chase|End|Gate|Yard|Approach|Boulevard|Broadway|Circus|Crest|Dale|Heights|Mount|Orchard|Ridge|Wood|Copse)";
+const POSTCODE: &str = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}";
+const MONTHS: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+
+/// The compiled patterns and the export's identifiers by normalised key.
+pub struct Identifiers {
+    patterns: Vec<(IdKind, Regex)>,
+    owners: HashMap<(IdKind, String), Owner>,
+    /// Dates of birth as (y, m, d) -> owner.
+    dobs: HashMap<(i32, u32, u32), Owner>,
+    dob_context: Regex,
+    postcode_tail: Regex,
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn alnum_upper(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// NHS numbers: ten digits, the last a mod-11 check digit.
+pub fn nhs_valid(d: &str) -> bool {
+    let ds: Vec<u32> = d.chars().filter_map(|c| c.to_digit(10)).collect();
+    if ds.len() != 10 {
+        return false;
+    }
+    let sum: u32 = ds[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| x * (10 - i as u32))
+        .sum();
+    let check = 11 - sum % 11;
+    let check = if check == 11 { 0 } else { check };
+    check != 10 && check == ds[9]
+}
+
+/// National Insurance numbers: two prefix letters, six digits, a suffix A-D. HMRC never
+/// issues some prefixes (first letter D F I Q U V, ...), but records also hold the specimen
+/// "QQ" form and mistyped prefixes: redacting those is safer than leaking them, so only the
+/// administrative pairs that can never be a person's number are refused.
+pub fn ni_valid(s: &str) -> bool {
+    let k = alnum_upper(s);
+    let b = k.as_bytes();
+    if b.len() != 9 || !b[..2].iter().all(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let bad_pair = ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&&k[..2]);
+    !bad_pair && b[2..8].iter().all(u8::is_ascii_digit) && (b'A'..=b'D').contains(&b[8])
+}
+
+/// A UK phone number's national digits (leading 0), if the text is one.
+fn phone_key(s: &str) -> Option<String> {
+    let mut d = digits(s);
+    if s.trim_start().starts_with("+44") || s.trim_start().starts_with("0044") {
+        let skip = if s.trim_start().starts_with('+') {
+            2
+        } else {
+            4
+        };
+        d = format!("0{}", d[skip..].trim_start_matches('0'));
+    }
+    (d.starts_with('0') && (d.len() == 11 || d.len() == 10) && !d.starts_with("00")).then_some(d)
+}
+
+fn month_number(m: &str) -> Option<u32> {
+    let m = m.get(..3)?.to_ascii_lowercase();
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|x| *x == m)
+    .map(|i| i as u32 + 1)
+}
+
+/// Parses "07/01/2012", "07.01.12", "7 January 2012", "2012-01-07".
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let s = s.trim();
+    let parts: Vec<&str> = s
+        .split(['/', '.', '-', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let year = |y: &str| -> Option<i32> {
+        let v: i32 = y.parse().ok()?;
+        Some(if y.len() == 2 {
+            if v > 30 { 1900 + v } else { 2000 + v }
+        } else {
+            v
+        })
+    };
+    let (y, m, d) = if parts[0].len() == 4 {
+        (
+            year(parts[0])?,
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        )
+    } else {
+        let day: u32 = parts[0]
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .parse()
+            .ok()?;
+        let month = parts[1].parse().ok().or_else(|| month_number(parts[1]))?;
+        (year(parts[2])?, month, day)
+    };
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+impl Identifiers {
+    pub(crate) fn new(people: &[Person], roles: &[Role]) -> Identifiers {
+        // ASCII word boundaries keep the regexes on the fast DFA engines for any text.
+        let re = |s: &str| {
+            Regex::new(&s.replace(r"\b", r"(?-u:\b)")).expect("identifier patterns are valid")
+        };
+        let postcode_tail = re(&format!(r"{POSTCODE}$"));
+        let postcode_any = re(&format!(r"\b{POSTCODE}\b"));
+        let patterns = vec![
+            (
+                IdKind::Email,
+                re(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
+            ),
+            (
+                IdKind::Address,
+                re(&format!(
+                    r"\b(?:(?:Flat|Apartment|Unit) [0-9A-Z]{{1,4}},? )?[0-9]{{1,4}}[A-Za-z]?,? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}{STREET}\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
+                )),
+            ),
+            (
+                IdKind::Address,
+                re(&format!(
+                    r"\b(?:Flat|Apartment|Unit|Room) [0-9A-Z]{{1,4}},? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}(?:House|Court|Lodge|Mansions|Tower|Heights|Point|Place)\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
+                )),
+            ),
+            (IdKind::Postcode, re(&format!(r"\b{POSTCODE}\b"))),
+            (
+                IdKind::Phone,
+                re(
+                    r"(?:\+44 ?(?:\(0\) ?)?|\b0)[0-9](?:[ \-]?[0-9]){8,9}\b|\(0[0-9]{3,4}\) ?[0-9]{3,4} ?[0-9]{3,4}\b",
+                ),
+            ),
+            (IdKind::Nhs, re(r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{4}\b")),
+            (
+                IdKind::Ni,
+                re(r"\b[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b"),
+            ),
+            (IdKind::Upn, re(r"\b[A-Z][0-9]{11}[0-9A-Z]\b")),
+            (IdKind::Vehicle, re(r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b")),
+            (
+                IdKind::Dob,
+                re(&format!(
+                    r"\b(?:[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}(?:st|nd|rd|th)? {MONTHS} [0-9]{{4}})\b"
+                )),
+            ),
+            (
+                IdKind::Bank,
+                re(r"\b[0-9]{2}-[0-9]{2}-[0-9]{2}\b|\b[Aa]ccount (?:number|no\.?):? ?[0-9]{8}\b"),
+            ),
+        ];
+        let mut owners = HashMap::new();
+        let mut dobs = HashMap::new();
+        for (i, p) in people.iter().enumerate() {
+            let owner = match roles[i] {
+                Role::Subject => Owner::Subject,
+                Role::Worker => Owner::WorkerWork,
+                _ => Owner::Known,
+            };
+            let mut put = |kind: IdKind, key: Option<String>| {
+                if let Some(k) = key.filter(|k| !k.is_empty()) {
+                    // The subject's claim wins over a relative's on a shared identifier.
+                    let slot = owners.entry((kind, k)).or_insert(owner);
+                    if matches!(owner, Owner::Subject) {
+                        *slot = owner;
+                    }
+                }
+            };
+            for v in &p.phone {
+                put(IdKind::Phone, phone_key(v));
+            }
+            for v in &p.email {
+                put(IdKind::Email, Some(v.trim().to_lowercase()));
+            }
+            for v in &p.nhs_number {
+                put(IdKind::Nhs, Some(digits(v)));
+            }
+            for v in &p.ni_number {
+                put(IdKind::Ni, Some(alnum_upper(v)));
+            }
+            for v in &p.upn {
+                put(IdKind::Upn, Some(alnum_upper(v)));
+            }
+            for addr in &p.address {
+                if let Some(m) = postcode_any.find(addr) {
+                    put(IdKind::Postcode, Some(alnum_upper(m.as_str())));
+                }
+                put(IdKind::Address, Some(street_key(addr)));
+            }
+            if let Some(d) = p.dob.as_deref().and_then(parse_date) {
+                let slot = dobs.entry(d).or_insert(owner);
+                if matches!(owner, Owner::Subject) {
+                    *slot = owner;
+                }
+            }
+        }
+        let dob_context = re(
+            r"(?i)(?:\bd\.?o\.?b\b|date of birth|\bborn\b|\bbirthday\b|\baged? \d+|\bb\. ?)[^\n]{0,12}$",
+        );
+        Identifiers {
+            patterns,
+            owners,
+            dobs,
+            dob_context,
+            postcode_tail,
+        }
+    }
+
+    /// Every identifier in `text` that is not the subject's (or a worker's work contact).
+    pub(crate) fn find(&self, text: &str, policy: &Policy) -> Vec<Proposal> {
+        let mut out: Vec<Proposal> = Vec::new();
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for (kind, re) in &self.patterns {
+            for m in re.find_iter(text) {
+                let (start, end) = (m.start(), m.end());
+                if taken.iter().any(|&(s, e)| s < end && start < e) {
+                    continue;
+                }
+                let raw = m.as_str();
+                let (key, owner) = match kind {
+                    IdKind::Email => {
+                        let k = raw.to_lowercase();
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Phone => {
+                        let Some(k) = phone_key(raw) else { continue };
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Nhs => {
+                        let k = digits(raw);
+                        if !nhs_valid(&k) {
+                            continue;
+                        }
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Ni => {
+                        if !ni_valid(raw) {
+                            continue;
+                        }
+                        let k = alnum_upper(raw);
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Upn | IdKind::Vehicle | IdKind::Bank => {
+                        let k = alnum_upper(raw);
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Postcode => {
+                        let k = alnum_upper(raw);
+                        (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    }
+                    IdKind::Address => {
+                        let k = street_key(raw);
+                        let by_street = self.owners.get(&(IdKind::Address, k.clone())).copied();
+                        let by_postcode = self.postcode_tail.find(raw).and_then(|pc| {
+                            self.owners
+                                .get(&(IdKind::Postcode, alnum_upper(pc.as_str())))
+                                .copied()
+                        });
+                        (k, by_street.or(by_postcode))
+                    }
+                    IdKind::Dob => {
+                        let Some(date) = parse_date(raw) else {
+                            continue;
+                        };
+                        let owner = self.dobs.get(&date).copied();
+                        let mut from = start.saturating_sub(40);
+                        while !text.is_char_boundary(from) {
+                            from += 1;
+                        }
+                        let context = self.dob_context.is_match(&text[from..start]);
+                        if owner.is_none() && !context {
+                            continue; // an ordinary date (a visit, a meeting)
+                        }
+                        (format!("{:04}-{:02}-{:02}", date.0, date.1, date.2), owner)
+                    }
+                };
+                taken.push((start, end));
+                let entity = match owner {
+                    Some(Owner::Subject) | Some(Owner::WorkerWork) => continue,
+                    Some(Owner::Known) | None => format!("{}:{}", kind.name(), key),
+                };
+                out.push(Proposal {
+                    start,
+                    end,
+                    text: raw.to_string(),
+                    category: Category::ThirdPartyIdentifier,
+                    action: if policy.third_party == Action::Keep {
+                        Action::Keep
+                    } else {
+                        Action::Redact
+                    },
+                    code: ReasonCode::TP,
+                    detector: kind.detector(),
+                    entity,
+                    confidence: if owner.is_some() { 0.99 } else { 0.9 },
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Schools named right after a third party's name ("Callum is at Riverside Community
+/// College", "Joshua will stay at Highcross Academy"): that person's school, an identifier.
+/// A school named otherwise is left alone (it may be the subject's own, or a workplace).
+pub(crate) struct Schools {
+    name: Regex,
+}
+
+const LINKING_WORDS: &[&str] = &[
+    "is",
+    "was",
+    "will",
+    "has",
+    "had",
+    "have",
+    "now",
+    "currently",
+    "also",
+    "still",
+    "be",
+    "been",
+    "start",
+    "starts",
+    "started",
+    "starting",
+    "stay",
+    "stays",
+    "staying",
+    "go",
+    "goes",
+    "going",
+    "attend",
+    "attends",
+    "attending",
+    "attended",
+    "moved",
+    "moving",
+    "move",
+    "to",
+    "at",
+    "in",
+    "remains",
+    "remain",
+    "from",
+    "joined",
+    "joining",
+    "enrolled",
+    "transferred",
+    "transferring",
+    "back",
+];
+
+impl Schools {
+    pub(crate) fn new() -> Schools {
+        let name = Regex::new(
+            r"(?-u:\b)(?:[A-Z][A-Za-z'\-]+ ){1,5}(?:School|College|Academy|Nursery|Pupil Referral Unit)(?-u:\b)",
+        )
+        .expect("school pattern is valid");
+        Schools { name }
+    }
+
+    /// `names`: this text's third-party name proposals, sorted by start.
+    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, String)]) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        for m in self.name.find_iter(text) {
+            let i = names.partition_point(|n| n.1 <= m.start());
+            let Some((_, end, entity)) = i.checked_sub(1).map(|k| &names[k]) else {
+                continue;
+            };
+            let gap = text[*end..m.start()].trim_start_matches("'s");
+            if gap.len() > 40 || !gap.ends_with(' ') {
+                continue;
+            }
+            let words: Vec<&str> = gap.split_whitespace().collect();
+            if words.is_empty() || !words.iter().all(|w| LINKING_WORDS.contains(w)) {
+                continue;
+            }
+            out.push(Proposal {
+                start: m.start(),
+                end: m.end(),
+                text: m.as_str().to_string(),
+                category: Category::ThirdPartyIdentifier,
+                action: Action::Redact,
+                code: ReasonCode::TP,
+                detector: "identifiers.school",
+                entity: format!("school:{entity}"),
+                confidence: 0.7,
+            });
+        }
+        out
+    }
+}
+
+/// "14 Elm Road, Chatham ME4 5XX" -> "14 elm road": the house number and street.
+fn street_key(addr: &str) -> String {
+    let line = addr
+        .split(',')
+        .find(|p| p.trim().chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .unwrap_or(addr);
+    line.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks() {
+        assert!(nhs_valid("943 476 5919"));
+        assert!(!nhs_valid("943 476 5918"));
+        assert!(ni_valid("QQ 12 34 56 C"));
+        assert!(!ni_valid("BG 12 34 56 C"));
+        assert_eq!(phone_key("+44 7700 900123").as_deref(), Some("07700900123"));
+        assert_eq!(phone_key("(01233) 245601").as_deref(), Some("01233245601"));
+        assert_eq!(parse_date("7 January 2012"), Some((2012, 1, 7)));
+        assert_eq!(parse_date("07.01.12"), Some((2012, 1, 7)));
+        assert_eq!(street_key("14 Elm Road, Chatham ME4 5XX"), "14 elm road");
+    }
+}

@@ -1,0 +1,149 @@
+//! Passages for a reviewer's judgement: material that may be withheld on other grounds than
+//! third-party data (serious harm, health, crime, legal privilege, court, adoption, a child's
+//! expectations). They are never withheld automatically: the proposal is a `flag` on the
+//! trigger phrase with the suggested code, and the reviewer reads the passage around it.
+//! Only the trigger phrase is marked, so a flag does not hide the names and places around it.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::normalize::{Folded, is_whole_word};
+use super::{Action, Category, DetectError, Proposal, ReasonCode};
+
+/// Trigger phrases (folded) and the code each suggests.
+const TRIGGERS: &[(&str, ReasonCode)] = &[
+    // SH: serious harm (a social-work opinion is needed before disclosure).
+    ("serious harm", ReasonCode::SH),
+    ("risk of serious harm", ReasonCode::SH),
+    ("would be harmful", ReasonCode::SH),
+    ("distressing to", ReasonCode::SH),
+    ("suicidal", ReasonCode::SH),
+    ("threats to kill", ReasonCode::SH),
+    // HE: health data (a health professional's recent opinion is needed).
+    ("gp report", ReasonCode::HE),
+    ("health assessment", ReasonCode::HE),
+    ("medical report", ReasonCode::HE),
+    ("paediatrician", ReasonCode::HE),
+    ("paediatric assessment", ReasonCode::HE),
+    ("psychiatric", ReasonCode::HE),
+    ("psychiatrist", ReasonCode::HE),
+    ("psychologist's report", ReasonCode::HE),
+    ("diagnosis", ReasonCode::HE),
+    ("diagnosed", ReasonCode::HE),
+    ("health visitor report", ReasonCode::HE),
+    ("mental health assessment", ReasonCode::HE),
+    ("medication", ReasonCode::HE),
+    // CR: crime (police information whose disclosure could prejudice an investigation).
+    ("police intelligence", ReasonCode::CR),
+    ("intelligence report", ReasonCode::CR),
+    ("criminal investigation", ReasonCode::CR),
+    ("ongoing investigation", ReasonCode::CR),
+    ("police investigation", ReasonCode::CR),
+    ("under investigation", ReasonCode::CR),
+    ("arrested", ReasonCode::CR),
+    ("released on bail", ReasonCode::CR),
+    ("released under investigation", ReasonCode::CR),
+    ("charged with", ReasonCode::CR),
+    ("pnc check", ReasonCode::CR),
+    ("marac", ReasonCode::CR),
+    // LP: legal professional privilege.
+    ("legal advice", ReasonCode::LP),
+    ("legal planning meeting", ReasonCode::LP),
+    ("legal gateway meeting", ReasonCode::LP),
+    ("legal services advised", ReasonCode::LP),
+    ("solicitor advised", ReasonCode::LP),
+    ("counsel's opinion", ReasonCode::LP),
+    ("counsel's advice", ReasonCode::LP),
+    ("legally privileged", ReasonCode::LP),
+    ("privileged and confidential", ReasonCode::LP),
+    // CO: court material in children proceedings.
+    ("court bundle", ReasonCode::CO),
+    ("care proceedings", ReasonCode::CO),
+    ("interim care order", ReasonCode::CO),
+    ("care order", ReasonCode::CO),
+    ("supervision order", ReasonCode::CO),
+    ("expert report", ReasonCode::CO),
+    ("position statement", ReasonCode::CO),
+    ("judgment", ReasonCode::CO),
+    ("family court", ReasonCode::CO),
+    ("court directions", ReasonCode::CO),
+    ("final hearing", ReasonCode::CO),
+    ("pre-proceedings", ReasonCode::CO),
+    // AD: adoption records.
+    ("adoption", ReasonCode::AD),
+    ("adoptive", ReasonCode::AD),
+    ("adopters", ReasonCode::AD),
+    ("adopted", ReasonCode::AD),
+    ("placement order", ReasonCode::AD),
+    ("later life letter", ReasonCode::AD),
+    // EW: what a child said expecting it would not reach a parent.
+    ("asked me not to tell", ReasonCode::EW),
+    ("asked us not to tell", ReasonCode::EW),
+    ("does not want mum to know", ReasonCode::EW),
+    ("does not want dad to know", ReasonCode::EW),
+    ("doesn't want mum to know", ReasonCode::EW),
+    ("doesn't want dad to know", ReasonCode::EW),
+    ("don't tell mum", ReasonCode::EW),
+    ("don't tell dad", ReasonCode::EW),
+    ("told in confidence", ReasonCode::EW),
+    ("in confidence", ReasonCode::EW),
+];
+
+/// The trigger automaton.
+pub struct Judgement {
+    automaton: AhoCorasick,
+}
+
+impl Judgement {
+    pub fn new() -> Result<Judgement, DetectError> {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(TRIGGERS.iter().map(|(t, _)| *t))
+            .map_err(|e| DetectError::Automaton(e.to_string()))?;
+        Ok(Judgement { automaton })
+    }
+
+    /// One `flag` proposal per trigger phrase.
+    pub fn find(&self, folded: &Folded<'_>) -> Vec<Proposal> {
+        let text = folded.original();
+        self.automaton
+            .find_iter(&folded.text)
+            .filter(|m| is_whole_word(&folded.text, m.start(), m.end()))
+            .map(|m| {
+                let (start, end) = folded.original_range(m.start(), m.end());
+                let code = TRIGGERS[m.pattern().as_usize()].1;
+                Proposal {
+                    start,
+                    end,
+                    text: text[start..end].to_string(),
+                    category: Category::Judgement,
+                    action: Action::Flag,
+                    code,
+                    detector: "judgement.trigger",
+                    entity: format!("flag:{code}"),
+                    confidence: 0.5,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_trigger_phrases_with_codes() {
+        let j = Judgement::new().unwrap();
+        let text = "Kent Police shared POLICE  INTELLIGENCE. Legal advice was sought.";
+        let props = j.find(&Folded::new(text));
+        let codes: Vec<_> = props.iter().map(|p| (p.text.as_str(), p.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("POLICE  INTELLIGENCE", ReasonCode::CR),
+                ("Legal advice", ReasonCode::LP)
+            ]
+        );
+        assert!(props.iter().all(|p| p.action == Action::Flag));
+    }
+}

@@ -1,0 +1,475 @@
+//! People the export does not know: mum's new partner, a neighbour, a friend, another child
+//! in placement, an anonymous referrer.
+//!
+//! A capitalised word is a candidate name when it is a given name in the gazetteer (ONS
+//! data), a title precedes it ("Mrs Pearce"), or context says so: a relationship word or cue
+//! before it ("her friend Keira", "referral from Colin"), a bracketed relationship after it
+//! ("Darren (mum's partner)"). Given names that are ordinary words count only capitalised
+//! mid-sentence, and lookalikes (Will, May, Summer, Victoria, Shirley) only with context. A
+//! word right before an organisation or street word ("Victoria Road", "Shirley Health
+//! Centre") is never a name, nor is a name after a professional title ("Dr Khan", "PC
+//! Ward": people named in role). A candidate takes the capitalised words after it as its
+//! surname ("Simon Iqbal").
+//!
+//! [`Discovered`] then carries the names found this way across the whole request, so every
+//! other occurrence is proposed too (not lookalikes: "her friend Will" does not make every
+//! "Will" a name).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::gazetteer::Gazetteers;
+use super::normalize::{Folded, fold_pattern, is_whole_word};
+use super::people::{KnownPeople, NameHit, at_sentence_start, capitalised_words, next_word};
+use super::policy::Policy;
+use super::{Category, Proposal, ReasonCode};
+
+/// A name of someone the export does not list.
+#[derive(Debug, Clone)]
+pub struct UnknownHit {
+    pub start: usize,
+    pub end: usize,
+    /// The name identifies a source of information (referrer, informant): code CS.
+    pub source: bool,
+    /// Strong enough to propose every other occurrence of the same name.
+    pub strong: bool,
+    /// Folded forms to propagate: the whole name and its given name.
+    forms: Vec<String>,
+    detector: &'static str,
+}
+
+/// The unknown-name detector.
+pub struct UnknownNames {
+    gaz: Arc<Gazetteers>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Evidence {
+    None,
+    Gazetteer,
+    Context { source: bool },
+    Title,
+}
+
+impl UnknownNames {
+    pub fn new(gaz: Arc<Gazetteers>) -> UnknownNames {
+        UnknownNames { gaz }
+    }
+
+    /// Candidate names in `text`, leaving out what known-people matching already covered.
+    pub fn find(&self, text: &str, known: &[NameHit]) -> Vec<UnknownHit> {
+        let words: Vec<(usize, &str)> = capitalised_words(text).collect();
+        let overlaps_known = |s: usize, e: usize| {
+            let i = known.partition_point(|h| h.end <= s);
+            known.get(i).is_some_and(|h| h.start < e)
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let (start, word) = words[i];
+            let end = start + word.len();
+            i += 1;
+            if word.len() < 2 || overlaps_known(start, end) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            if self.gaz.professional_titles.contains(&lower) {
+                // "Dr Khan", "PC Ward": a professional named in role; skip their name.
+                while i < words.len() && adjacent(text, end_of(words[i - 1]), words[i].0) {
+                    i += 1;
+                }
+                continue;
+            }
+            let (evidence, name_start) = if self.gaz.titles.contains(&lower) {
+                match words.get(i) {
+                    Some(&(s2, w2))
+                        if adjacent(text, end, s2)
+                            && self.could_be_surname(w2)
+                            && !overlaps_known(s2, s2 + w2.len()) =>
+                    {
+                        (Evidence::Title, start)
+                    }
+                    _ => continue,
+                }
+            } else {
+                (self.evidence(text, start, end, &lower), start)
+            };
+            if evidence == Evidence::None {
+                continue;
+            }
+            if self.in_org_name(text, &words, i - 1) || self.in_place_context(text, start, &lower) {
+                continue;
+            }
+            // Take following capitalised words as the rest of the name.
+            let mut name_end = end;
+            let mut last_word = word;
+            if evidence == Evidence::Title {
+                name_end = end_of(words[i]);
+                last_word = words[i].1;
+                i += 1;
+            }
+            while let Some(&(s2, w2)) = words.get(i) {
+                let joined = adjacent(text, name_end, s2) || text[name_end..s2] == *"-";
+                if !joined || !self.could_be_surname(w2) || overlaps_known(s2, s2 + w2.len()) {
+                    break;
+                }
+                if self.before_org_word(text, s2 + w2.len()) {
+                    break;
+                }
+                name_end = s2 + w2.len();
+                last_word = w2;
+                i += 1;
+            }
+            let _ = last_word;
+            let source = matches!(evidence, Evidence::Context { source: true });
+            let lookalike = self.is_lookalike(&lower);
+            let strong = match evidence {
+                Evidence::Gazetteer => true,
+                Evidence::Context { .. } => !lookalike || name_end > end,
+                Evidence::Title => true,
+                Evidence::None => false,
+            };
+            let whole = fold_pattern(&text[name_start..name_end]);
+            let mut forms = vec![whole.clone()];
+            if evidence != Evidence::Title && name_end > end && !lookalike {
+                forms.push(lower.clone());
+            }
+            let detector = match evidence {
+                Evidence::Gazetteer => "names.gazetteer",
+                Evidence::Title => "names.title",
+                _ => "names.context",
+            };
+            out.push(UnknownHit {
+                start: name_start,
+                end: name_end,
+                source,
+                strong,
+                forms,
+                detector,
+            });
+        }
+        out
+    }
+
+    fn is_lookalike(&self, lower: &str) -> bool {
+        self.gaz.lookalikes.contains(lower) || self.gaz.places.contains(lower)
+    }
+
+    /// Why a capitalised word is a name, if it is one.
+    fn evidence(&self, text: &str, start: usize, end: usize, lower: &str) -> Evidence {
+        if let Some(source) = self.context_before(text, start)
+            && !self.gaz.org_words.contains(lower)
+            && !self.gaz.relationship_words.contains(lower)
+        {
+            return Evidence::Context { source };
+        }
+        if self.bracketed_relationship_after(text, end) && !self.gaz.org_words.contains(lower) {
+            return Evidence::Context { source: false };
+        }
+        if self.is_lookalike(lower) || self.gaz.is_any_title(lower) {
+            return Evidence::None;
+        }
+        let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
+        if self.gaz.first_names.contains(lower) {
+            return Evidence::Gazetteer;
+        }
+        if self.gaz.common_word_names.contains(lower)
+            && !all_caps
+            && !at_sentence_start(text, start)
+        {
+            return Evidence::Gazetteer;
+        }
+        Evidence::None
+    }
+
+    /// A cue or relationship word right before `start` ("her friend ", "referral from ").
+    fn context_before(&self, text: &str, start: usize) -> Option<bool> {
+        let from = text[..start]
+            .char_indices()
+            .rev()
+            .nth(40)
+            .map_or(0, |(i, _)| i);
+        let before = text[from..start].to_lowercase();
+        let before = before.trim_end_matches([' ', ',', ':', '\t']);
+        if before.len() == text[from..start].len() && !before.is_empty() {
+            return None; // the word is glued to what precedes it
+        }
+        for (cue, source) in &self.gaz.context_cues {
+            if ends_with_word(before, cue) {
+                return Some(*source);
+            }
+        }
+        let last = before
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .next()?;
+        let last = last.trim_end_matches("'s");
+        self.gaz.relationship_words.contains(last).then_some(false)
+    }
+
+    /// "Darren (mum's partner)", "Keira (friend)".
+    fn bracketed_relationship_after(&self, text: &str, end: usize) -> bool {
+        let rest = text[end..].trim_start_matches("'s").trim_start();
+        let Some(inner) = rest.strip_prefix('(') else {
+            return false;
+        };
+        let mut cut = inner.find(')').unwrap_or(inner.len()).min(40);
+        while !inner.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let inner = &inner[..cut];
+        inner
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .any(|w| self.gaz.relationship_words.contains(&w.to_lowercase()))
+    }
+
+    /// The capitalised run from word `at` on ends in an organisation or street word ("Abbey
+    /// Court Special School"), or a saint's name starts it ("St Mary's Island Surgery").
+    fn in_org_name(&self, text: &str, words: &[(usize, &str)], at: usize) -> bool {
+        let (start, _) = words[at];
+        let before = text[..start].trim_end();
+        if ["St", "St.", "Saint", "Mount", "Port", "Fort", "Lake"]
+            .iter()
+            .any(|p| ends_with_word(before, p))
+        {
+            return true;
+        }
+        let mut end = end_of(words[at]);
+        if self.before_org_word(text, end) {
+            return true;
+        }
+        for &(s, w) in &words[at + 1..] {
+            let gap = &text[end..s];
+            if !(gap == " " || gap == "'s " || gap == "-") {
+                break;
+            }
+            if self.gaz.org_words.contains(&w.to_lowercase()) {
+                return true;
+            }
+            end = s + w.len();
+        }
+        false
+    }
+
+    fn before_org_word(&self, text: &str, end: usize) -> bool {
+        next_word(text, end).is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && self.gaz.org_words.contains(&w.to_lowercase())
+        })
+    }
+
+    /// "in Shirley", "at Chelsea": a place after a place preposition.
+    fn in_place_context(&self, text: &str, start: usize, lower: &str) -> bool {
+        if !self.gaz.places.contains(lower) {
+            return false;
+        }
+        let before = text[..start].trim_end().to_lowercase();
+        ["in", "at", "near", "from", "to", "around", "outside", "of"]
+            .iter()
+            .any(|p| ends_with_word(&before, p))
+    }
+
+    fn could_be_surname(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        word.len() >= 2
+            && word.chars().skip(1).any(char::is_lowercase)
+            && !self.gaz.org_words.contains(&lower)
+            && !self.gaz.is_any_title(&lower)
+            && !self.gaz.relationship_words.contains(&lower)
+            && !self.gaz.lookalikes.contains(&lower)
+            && !self.gaz.common_word_names.contains(&lower)
+            && !STOP_CAPITALISED.contains(&lower.as_str())
+    }
+
+    pub(crate) fn proposal(&self, hit: &UnknownHit, text: &str, policy: &Policy) -> Proposal {
+        let (category, code, action) = if hit.source {
+            (Category::Referrer, ReasonCode::CS, policy.referrer)
+        } else {
+            (Category::ThirdPartyName, ReasonCode::TP, policy.third_party)
+        };
+        Proposal {
+            start: hit.start,
+            end: hit.end,
+            text: text[hit.start..hit.end].to_string(),
+            category,
+            action,
+            code,
+            detector: hit.detector,
+            entity: format!("unknown:{}", hit.forms[0]),
+            confidence: if hit.strong { 0.8 } else { 0.6 },
+        }
+    }
+}
+
+/// Capitalised words that start sentences or headings and never continue a name.
+const STOP_CAPITALISED: &[&str] = &[
+    "i",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "she",
+    "he",
+    "they",
+    "we",
+    "it",
+    "his",
+    "her",
+    "their",
+    "this",
+    "that",
+    "there",
+    "then",
+    "when",
+    "where",
+    "who",
+    "what",
+    "why",
+    "how",
+    "if",
+    "as",
+    "at",
+    "in",
+    "on",
+    "to",
+    "from",
+    "with",
+    "by",
+    "for",
+    "of",
+    "said",
+    "says",
+    "was",
+    "is",
+    "has",
+    "had",
+    "did",
+    "does",
+    "not",
+    "no",
+    "yes",
+    "also",
+    "later",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "after",
+    "before",
+    "during",
+    "while",
+    "present",
+    "seen",
+    "visit",
+    "visited",
+    "actions",
+    "action",
+    "agreed",
+    "plan",
+    "review",
+    "school",
+    "police",
+];
+
+fn end_of((start, word): (usize, &str)) -> usize {
+    start + word.len()
+}
+
+/// Two words separated by exactly one space (or a space after a full stop of an initial).
+fn adjacent(text: &str, end: usize, next_start: usize) -> bool {
+    next_start > end && matches!(&text[end..next_start], " " | ". ")
+}
+
+fn ends_with_word(haystack: &str, word: &str) -> bool {
+    haystack.ends_with(word)
+        && haystack[..haystack.len() - word.len()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Unknown names learnt across a request, proposed wherever they occur.
+#[derive(Default)]
+pub struct Discovered {
+    names: HashSet<String>,
+    automaton: Option<(AhoCorasick, Vec<String>)>,
+}
+
+impl Discovered {
+    /// Adds the strong hits' names, except those the known-people dictionary owns.
+    pub(crate) fn extend<'h>(
+        &mut self,
+        hits: impl Iterator<Item = &'h UnknownHit>,
+        _unknown: &UnknownNames,
+        known: &KnownPeople,
+    ) {
+        for hit in hits.filter(|h| h.strong) {
+            for form in &hit.forms {
+                if !known.has_pattern(form) {
+                    self.names.insert(form.clone());
+                }
+            }
+        }
+    }
+
+    /// Builds the automaton; `None` when nothing was learnt.
+    pub(crate) fn build(mut self) -> Option<Discovered> {
+        if self.names.is_empty() {
+            return None;
+        }
+        let mut list: Vec<String> = self.names.iter().cloned().collect();
+        list.sort();
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&list)
+            .ok()?;
+        self.automaton = Some((ac, list));
+        Some(self)
+    }
+
+    /// Every capitalised whole-word occurrence of a learnt name outside the known hits.
+    pub(crate) fn find(
+        &self,
+        folded: &Folded<'_>,
+        known: &[NameHit],
+        unknown: &UnknownNames,
+        policy: &Policy,
+    ) -> Vec<Proposal> {
+        let Some((ac, list)) = &self.automaton else {
+            return Vec::new();
+        };
+        let text = folded.original();
+        let mut out = Vec::new();
+        for m in ac.find_iter(&folded.text) {
+            if !is_whole_word(&folded.text, m.start(), m.end()) {
+                continue;
+            }
+            let (start, end) = folded.original_range(m.start(), m.end());
+            if !text[start..end]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+            {
+                continue;
+            }
+            let i = known.partition_point(|h| h.end <= start);
+            if known.get(i).is_some_and(|h| h.start < end) || unknown.before_org_word(text, end) {
+                continue;
+            }
+            out.push(Proposal {
+                start,
+                end,
+                text: text[start..end].to_string(),
+                category: Category::ThirdPartyName,
+                action: policy.third_party,
+                code: ReasonCode::TP,
+                detector: "names.learnt",
+                entity: format!("unknown:{}", list[m.pattern().as_usize()]),
+                confidence: 0.75,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,564 @@
+//! The known-people dictionary: every name the export holds, with the variants real
+//! recording uses, matched with one `aho-corasick` automaton over the folded text.
+//!
+//! Variants: the full name, first + last name, given name, surname, each part of a hyphenated
+//! or double-barrelled surname, every alias (and its words), title + surname ("Mrs Reid",
+//! "Ms K Reid"), initial + surname ("K. Reid"), possessives ("Karen's": the apostrophe is a
+//! word boundary), any case, names broken across lines or spaced out (folding collapses
+//! whitespace), and near-misspellings (edit distance 1) of names of five letters or more.
+//!
+//! Roles decide the action (see [`KnownPeople::proposal`]): the subject and workers are kept,
+//! every other citizen is redacted (TP); a name shared by the subject or a worker and a third
+//! party goes to a reviewer, except a surname shared with the subject (a family name), which
+//! is kept unless a title points at the third party.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::gazetteer::Gazetteers;
+use super::normalize::{Folded, fold_pattern, is_whole_word};
+use super::policy::Policy;
+use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
+
+/// How a dictionary entry relates to its person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    Full,
+    Alias,
+    First,
+    Surname,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// Folded pattern.
+    pattern: String,
+    owners: Vec<(usize, Form)>,
+    /// One word: must be capitalised in the text to count.
+    single_word: bool,
+    /// The word is also an ordinary word or a lookalike ("Will", "Rose", "Young").
+    wordlike: bool,
+}
+
+/// One occurrence of a dictionary entry.
+#[derive(Debug, Clone)]
+pub struct NameHit {
+    /// Original byte range, including a title or initial in front.
+    pub start: usize,
+    pub end: usize,
+    entry: usize,
+    /// The title in front, lower case, if any.
+    title: Option<&'static str>,
+    fuzzy: bool,
+}
+
+/// The dictionary of one export's people for one request.
+pub struct KnownPeople {
+    entries: Vec<Entry>,
+    automaton: Option<AhoCorasick>,
+    /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
+    deletions: HashMap<String, Vec<usize>>,
+    gaz: Arc<Gazetteers>,
+    subject: usize,
+}
+
+const TITLES: [(&str, Option<bool>); 6] = [
+    ("mrs", Some(false)),
+    ("miss", Some(false)),
+    ("ms", Some(false)),
+    ("mr", Some(true)),
+    ("master", Some(true)),
+    ("mx", None),
+];
+
+fn deletion_variants(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// Optimal-string-alignment distance, capped: true when `a` and `b` differ by at most one
+/// insertion, deletion, substitution or adjacent transposition.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[prefix..], &b[prefix..]);
+    let tails_equal = |x: &[char], y: &[char]| x == y;
+    match (ra.len(), rb.len()) {
+        (0, 0) => true,
+        (la, lb) if la == lb => {
+            tails_equal(&ra[1..], &rb[1..])
+                || (la >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && tails_equal(&ra[2..], &rb[2..]))
+        }
+        (la, lb) if la > lb => tails_equal(&ra[1..], rb),
+        _ => tails_equal(ra, &rb[1..]),
+    }
+}
+
+impl KnownPeople {
+    pub(crate) fn new(
+        people: &[Person],
+        roles: &[Role],
+        subject: usize,
+        gaz: &Arc<Gazetteers>,
+        policy: &Policy,
+    ) -> Result<KnownPeople, DetectError> {
+        let _ = roles;
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut add = |raw: &str, person: usize, form: Form| {
+            let pattern = fold_pattern(raw.trim_matches(|c: char| !c.is_alphanumeric()));
+            if pattern.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                return;
+            }
+            if policy.is_never_redact(&pattern) {
+                return;
+            }
+            let id = *index.entry(pattern.clone()).or_insert_with(|| {
+                let single_word = !pattern.contains(' ');
+                // Only the curated lookalikes: a dictionary word that is also a listed
+                // person's name ("Harry") is that person at a sentence start too.
+                let wordlike = single_word
+                    && (gaz.lookalikes.contains(&pattern)
+                        || gaz.places.contains(&pattern)
+                        || gaz.org_words.contains(&pattern));
+                entries.push(Entry {
+                    pattern: pattern.clone(),
+                    owners: Vec::new(),
+                    single_word,
+                    wordlike,
+                });
+                entries.len() - 1
+            });
+            if !entries[id].owners.iter().any(|&(p, _)| p == person) {
+                entries[id].owners.push((person, form));
+            }
+        };
+        for (i, person) in people.iter().enumerate() {
+            let mut names = vec![(person.name.as_str(), Form::Full)];
+            names.extend(person.aliases.iter().map(|a| (a.as_str(), Form::Alias)));
+            for (name, form) in names {
+                let words: Vec<&str> = name.split_whitespace().collect();
+                if words.is_empty() {
+                    continue;
+                }
+                add(name, i, form);
+                if name.contains('-') {
+                    add(&name.replace('-', " "), i, form);
+                }
+                if words.len() == 1 {
+                    continue;
+                }
+                if words.len() > 2 {
+                    add(&format!("{} {}", words[0], words[words.len() - 1]), i, form);
+                }
+                add(words[0], i, Form::First);
+                for middle in &words[1..words.len() - 1] {
+                    add(middle, i, Form::First);
+                }
+                let last = words[words.len() - 1];
+                add(last, i, Form::Surname);
+                for part in last
+                    .split('-')
+                    .filter(|p| p.len() >= 3 && last.contains('-'))
+                {
+                    add(part, i, Form::Surname);
+                }
+            }
+        }
+        let automaton = if entries.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(entries.iter().map(|e| e.pattern.as_str()))
+                    .map_err(|e| DetectError::Automaton(e.to_string()))?,
+            )
+        };
+        let mut deletions: HashMap<String, Vec<usize>> = HashMap::new();
+        for (id, e) in entries.iter().enumerate() {
+            if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike {
+                let mut keys = deletion_variants(&e.pattern);
+                keys.push(e.pattern.clone());
+                for k in keys {
+                    let v = deletions.entry(k).or_default();
+                    if !v.contains(&id) {
+                        v.push(id);
+                    }
+                }
+            }
+        }
+        Ok(KnownPeople {
+            entries,
+            automaton,
+            deletions,
+            gaz: gaz.clone(),
+            subject,
+        })
+    }
+
+    /// Whether a folded name is in the dictionary.
+    pub fn has_pattern(&self, folded: &str) -> bool {
+        self.entries.iter().any(|e| e.pattern == folded)
+    }
+
+    /// Every occurrence of a known name in a folded text, leftmost-longest, whole words.
+    pub fn find(&self, folded: &Folded<'_>) -> Vec<NameHit> {
+        let mut hits = Vec::new();
+        let text = folded.original();
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_iter(&folded.text) {
+                if !is_whole_word(&folded.text, m.start(), m.end()) {
+                    continue;
+                }
+                let entry = &self.entries[m.pattern().as_usize()];
+                let (start, end) = folded.original_range(m.start(), m.end());
+                if entry.single_word && !self.plausible_single(text, start, end, entry.wordlike) {
+                    continue;
+                }
+                hits.push(self.with_title(text, start, end, m.pattern().as_usize(), false));
+            }
+        }
+        if !self.deletions.is_empty() {
+            self.find_misspellings(text, &mut hits);
+        }
+        hits
+    }
+
+    /// A one-word name counts only capitalised, not as part of a place or organisation name
+    /// ("Victoria Road"), and, for words that are also ordinary words, not at a sentence start.
+    fn plausible_single(&self, text: &str, start: usize, end: usize, wordlike: bool) -> bool {
+        let Some(first) = text[start..end].chars().next() else {
+            return false;
+        };
+        if !first.is_uppercase() {
+            return false;
+        }
+        if let Some(next) = next_word(text, end)
+            && self.gaz.org_words.contains(&next.to_lowercase())
+            && starts_upper(next)
+        {
+            return false;
+        }
+        if wordlike {
+            let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
+            if all_caps || at_sentence_start(text, start) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Extends a hit back over "Mrs ", "Ms K ", "K. " in front of it.
+    fn with_title(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        entry: usize,
+        fuzzy: bool,
+    ) -> NameHit {
+        let mut s = start;
+        let mut title = None;
+        // An initial: "K. Reid", "K Reid".
+        if let Some((w_start, word)) = prev_word(text, s)
+            && word.len() == 1
+            && word.chars().all(|c| c.is_ascii_uppercase())
+        {
+            s = w_start;
+        }
+        if let Some((w_start, word)) = prev_word(text, s) {
+            let lower = word.to_lowercase();
+            if let Some(&(t, _)) = TITLES.iter().find(|(t, _)| *t == lower) {
+                s = w_start;
+                title = Some(t);
+            }
+        }
+        if s != start
+            && self.entries[entry]
+                .owners
+                .iter()
+                .all(|&(_, f)| f == Form::First)
+        {
+            // "K. Karen" or "Mrs Karen" is unusual; keep the name alone.
+            s = start;
+            title = None;
+        }
+        NameHit {
+            start: s,
+            end,
+            entry,
+            title,
+            fuzzy,
+        }
+    }
+
+    fn find_misspellings(&self, text: &str, hits: &mut Vec<NameHit>) {
+        let mut covered = hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>();
+        covered.sort_unstable();
+        for (start, word) in capitalised_words(text) {
+            let n = word.chars().count();
+            if n + 1 < 5 || n > 30 {
+                continue;
+            }
+            let i = covered.partition_point(|&(_, e)| e <= start);
+            if covered.get(i).is_some_and(|&(s, _)| s <= start) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            if self.gaz.first_names.contains(&lower)
+                || self.gaz.common_word_names.contains(&lower)
+                || self.gaz.lookalikes.contains(&lower)
+                || self.gaz.places.contains(&lower)
+                || self.gaz.org_words.contains(&lower)
+                || self.gaz.relationship_words.contains(&lower)
+            {
+                continue;
+            }
+            let mut candidates: Vec<usize> =
+                self.deletions.get(&lower).cloned().unwrap_or_default();
+            for v in deletion_variants(&lower) {
+                if let Some(ids) = self.deletions.get(&v) {
+                    candidates.extend(ids);
+                }
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let Some(&entry) = candidates.iter().find(|&&id| {
+                self.entries[id].pattern != lower
+                    && within_one_edit(&self.entries[id].pattern, &lower)
+            }) else {
+                continue;
+            };
+            let end = start + word.len();
+            hits.push(self.with_title(text, start, end, entry, true));
+        }
+        hits.sort_by_key(|h| h.start);
+    }
+
+    /// Decides what to do with one hit, from its owners' roles and the policy; `None` keeps it.
+    /// People a text names unambiguously (by a name only they hold in the dictionary).
+    pub(crate) fn evidenced(&self, hits: &[NameHit]) -> Vec<usize> {
+        let mut out: Vec<usize> = hits
+            .iter()
+            .filter_map(|h| match self.entries[h.entry].owners.as_slice() {
+                [(p, _)] => Some(*p),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub(crate) fn proposal(
+        &self,
+        hit: &NameHit,
+        evidenced: &[usize],
+        text: &str,
+        people: &[Person],
+        roles: &[Role],
+        policy: &Policy,
+    ) -> Option<Proposal> {
+        let entry = &self.entries[hit.entry];
+        let has = |r: Role| entry.owners.iter().any(|&(p, _)| roles[p] == r);
+        let third: Vec<usize> = entry
+            .owners
+            .iter()
+            .filter(|&&(p, _)| roles[p] == Role::ThirdParty)
+            .map(|&(p, _)| p)
+            .collect();
+        let subject_form = entry
+            .owners
+            .iter()
+            .find(|&&(p, _)| p == self.subject)
+            .map(|&(_, f)| f);
+        let detector = match (hit.fuzzy, entry.owners[0].1) {
+            (true, _) => "people.misspelling",
+            (_, _) if hit.title.is_some() => "people.title",
+            (_, Form::Full) => "people.full",
+            (_, Form::Alias) => "people.alias",
+            (_, Form::First) => "people.first",
+            (_, Form::Surname) => "people.surname",
+        };
+        let base = |action: Action, entity: String, confidence: f32| Proposal {
+            start: hit.start,
+            end: hit.end,
+            text: text[hit.start..hit.end].to_string(),
+            category: Category::ThirdPartyName,
+            action,
+            code: ReasonCode::TP,
+            detector,
+            entity,
+            confidence,
+        };
+        if third.is_empty() {
+            return None; // subject, workers, relatives whose names may be disclosed
+        }
+        let entity_of = |ps: &[usize]| match ps {
+            [one] => format!("person:{}", people[*one].id),
+            _ => format!("name:{}", entry.pattern),
+        };
+        let confidence = if hit.fuzzy {
+            0.7
+        } else {
+            match entry.owners[0].1 {
+                Form::Full | Form::Alias if !entry.single_word => 0.99,
+                Form::Surname => 0.85,
+                _ => 0.9,
+            }
+        };
+        if subject_form.is_some() || has(Role::Worker) {
+            // Shared with the subject or a worker. A title can point at the third party:
+            // "Mrs Begum" is the mother when the subject is not a woman called Begum.
+            if let Some(title) = hit.title {
+                let male = TITLES
+                    .iter()
+                    .find(|(t, _)| *t == title)
+                    .and_then(|&(_, m)| m);
+                let fits = |p: usize| match (male, people[p].gender.as_deref()) {
+                    (Some(true), Some(g)) => g.eq_ignore_ascii_case("male"),
+                    (Some(false), Some(g)) => g.eq_ignore_ascii_case("female"),
+                    _ => true,
+                };
+                let fitting: Vec<usize> = third.iter().copied().filter(|&p| fits(p)).collect();
+                let others_fit = entry
+                    .owners
+                    .iter()
+                    .any(|&(p, _)| roles[p] != Role::ThirdParty && fits(p));
+                if !fitting.is_empty() && !others_fit {
+                    return Some(base(policy.third_party, entity_of(&fitting), 0.8));
+                }
+            }
+            if subject_form == Some(Form::Surname) && !has(Role::Worker) {
+                return None; // the family's surname: the subject's own
+            }
+            // Two people called Jordan: when nothing else in the text names the third party
+            // (their surname, full name or another name only they hold), it is the subject.
+            if subject_form.is_some()
+                && !has(Role::Worker)
+                && !third.iter().any(|p| evidenced.binary_search(p).is_ok())
+            {
+                return None;
+            }
+            return Some(base(
+                policy.ambiguous,
+                format!("name:{}", entry.pattern),
+                0.5,
+            ));
+        }
+        Some(base(policy.third_party, entity_of(&third), confidence))
+    }
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The word right after `end` (skipping spaces), if any.
+pub(crate) fn next_word(text: &str, end: usize) -> Option<&str> {
+    let rest = &text[end..];
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    let len = trimmed
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(trimmed.len());
+    (len > 0).then(|| &trimmed[..len])
+}
+
+/// The word right before `start` (skipping spaces and a full stop), with its start offset.
+pub(crate) fn prev_word(text: &str, start: usize) -> Option<(usize, &str)> {
+    let before = &text[..start];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    let trimmed = trimmed.strip_suffix('.').unwrap_or(trimmed);
+    if trimmed.len() == before.len() {
+        return None; // not separated by a space
+    }
+    let word_start = trimmed
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |i| {
+            i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    (word_start < trimmed.len()).then(|| (word_start, &trimmed[word_start..]))
+}
+
+/// True when `start` begins a sentence, a line, or a field value ("Name: ...").
+pub(crate) fn at_sentence_start(text: &str, start: usize) -> bool {
+    let before =
+        text[..start].trim_end_matches([' ', '\t', '"', '\'', '(', '\u{2018}', '\u{201c}']);
+    match before.chars().next_back() {
+        None => true,
+        Some(c) => matches!(
+            c,
+            '.' | '!' | '?' | ':' | '\n' | '\r' | ';' | '-' | '\u{2022}' | '*'
+        ),
+    }
+}
+
+/// Capitalised alphabetic words with their byte offsets.
+pub(crate) fn capitalised_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let boundary_before =
+                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+            let start_upper = b.is_ascii_uppercase()
+                || (b >= 0xC0 && text[i..].chars().next().is_some_and(char::is_uppercase));
+            if boundary_before && start_upper {
+                let start = i;
+                let len = text[i..]
+                    .find(|c: char| !c.is_alphabetic())
+                    .unwrap_or(text.len() - i);
+                i += len.max(1);
+                return Some((start, &text[start..start + len]));
+            }
+            i += 1;
+            while i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
+                i += 1;
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_one() {
+        assert!(within_one_edit("stacey", "staccey"));
+        assert!(within_one_edit("karen", "kraen"));
+        assert!(within_one_edit("denise", "denice"));
+        assert!(within_one_edit("simon", "simo"));
+        assert!(!within_one_edit("simon", "sinom"));
+        assert!(!within_one_edit("karen", "sharon"));
+    }
+
+    #[test]
+    fn words_around() {
+        assert_eq!(prev_word("Mrs K. Reid", 7), Some((4, "K")));
+        assert_eq!(prev_word("Mrs Reid", 4), Some((0, "Mrs")));
+        assert_eq!(next_word("Victoria Road", 8), Some("Road"));
+        assert!(at_sentence_start("Fine. Will go", 6));
+        assert!(!at_sentence_start("and Will went", 4));
+        let w: Vec<_> = capitalised_words("saw Renée and Tom's dog").collect();
+        assert_eq!(w, vec![(4, "Renée"), (15, "Tom")]);
+    }
+}
