@@ -18,5 +18,6 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod request;
+pub mod stages;
 pub mod store;
 pub mod testing;

@@ -149,6 +149,10 @@ const COUNTS_FOR: &str =
 const COUNTS_ALL: &str = "SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state";
 const JOBS_FOR: &str = "SELECT id, kind, request_ref, subject, input_sha256, payload, state, priority, attempts, \
      max_attempts, run_at, lease_owner, lease_until, last_error FROM jobs WHERE request_ref = $1 ORDER BY id";
+const UNFINISHED_OF_KIND: &str = "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state IN ('queued', 'running')";
+// Not ready yet: back to the queue after a delay, without using up an attempt.
+const DEFER: &str = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, run_at = $1, lease_owner = NULL, \
+     lease_until = NULL, updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND state = 'running'";
 const RUNS_TOTAL: &str = "SELECT COUNT(*), COUNT(DISTINCT job_id) FROM job_runs";
 
 impl Db {
@@ -322,6 +326,26 @@ impl Db {
             .await?
             .rows_affected());
         Ok(changed == 1)
+    }
+
+    /// Puts a job that cannot run yet back in the queue for `delay_ms` (no attempt used).
+    pub async fn defer_job(&self, job: &Job, worker: &str, delay_ms: i64) -> Result<bool> {
+        let now = now_ms();
+        let changed = on_pool!(self, |p| sqlx::query(DEFER)
+            .bind(now + delay_ms)
+            .bind(now)
+            .bind(job.id)
+            .bind(worker)
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(changed == 1)
+    }
+
+    /// Jobs of a kind still waiting or running (any request).
+    pub async fn unfinished_jobs(&self, kind: &str) -> Result<i64> {
+        let (n,): (i64,) = on_pool!(self, |p| sqlx::query_as(UNFINISHED_OF_KIND).bind(kind).fetch_one(p).await?);
+        Ok(n)
     }
 
     /// Gives back every job a worker holds (its process is known to be gone).

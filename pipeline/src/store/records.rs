@@ -48,6 +48,26 @@ impl RecordRow {
     pub fn is_processable(&self) -> bool {
         self.status == STATUS_OK
     }
+
+    /// The record as the export described it.
+    pub fn to_export_record(&self) -> crate::export::Record {
+        use crate::export::{Body, Record};
+        Record {
+            id: self.record_id(),
+            kind: self.kind.clone(),
+            file_of: PersonId::new(self.file_of.clone().unwrap_or_default()),
+            date: self.record_date.clone(),
+            author: self.author.clone().map(PersonId::new),
+            title: self.title.clone(),
+            people: self.people_ids(),
+            body: match (&self.body_text, &self.file_path) {
+                (Some(t), _) => Body::Text(t.clone()),
+                (None, Some(f)) => Body::File(f.clone()),
+                (None, None) => Body::Text(String::new()),
+            },
+            extra: serde_json::from_str(&self.extra).unwrap_or_default(),
+        }
+    }
 }
 
 pub const STATUS_OK: &str = "ok";
