@@ -226,6 +226,7 @@ fn score_request(
             entry.0 += 1;
         } else if unreadable_review.contains(id) {
             via_review += 1;
+            println!("{export} {subject}: unreadable, put to review: {id} ({reason})");
         } else {
             failures.push(format!(
                 "{export} {subject}: MISSED {id} ({reason}, file_of {})",
@@ -252,6 +253,19 @@ fn score_request(
             review_not_gather += 1;
         }
     }
+    let mut review_kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for item in &result.needs_review {
+        let kind = match item.reason {
+            ReviewReason::UnreadableOnConnectedFile { .. } => "unreadable_on_connected_file",
+            ReviewReason::AmbiguousNamesake { .. } => "ambiguous_namesake",
+            ReviewReason::WeakMentionUnconnected => "weak_mention_unconnected",
+        };
+        *review_kinds.entry(kind).or_default() += 1;
+    }
+    println!(
+        "{export} {subject}: review by reason {review_kinds:?}, excluded by reason {:?}",
+        result.log.excluded
+    );
     println!(
         "{export} {subject}: gathered {got}/{} (+{via_review} unreadable put to review), \
          per reason {per_reason:?}; not_gather wrongly gathered {wrong}/{} {wrong_by_reason:?}, \
@@ -556,6 +570,74 @@ fn a_namesake_is_told_apart_by_file_family_and_surname() {
     assert_eq!(result.log.excluded.get("namesake"), Some(&3));
     assert_eq!(result.needs_review.len(), 1);
     assert_eq!(result.needs_review[0].record.as_str(), "N5");
+}
+
+#[test]
+fn a_namesake_with_the_very_same_full_name_is_told_apart_by_context() {
+    let mut twin = person("N", "Amara Jane Quist", &[]);
+    twin.dob = Some("2011-04-09".to_string());
+    let mut subject = person("S", "Amara Jane Quist", &[]);
+    subject.dob = Some("2008-02-29".to_string());
+    let w = World {
+        people: vec![
+            subject,
+            person("MUM", "Odette Quist", &[]),
+            twin,
+            person("NMUM", "Greta Quist", &[]),
+            person("OTHER", "Cyril Brandt", &[]),
+        ],
+        relationships: vec![edge("S", "MUM", "mother"), edge("N", "NMUM", "mother")],
+    };
+    let records = vec![
+        note(
+            "F1",
+            "NMUM",
+            "2020-01-01",
+            &[],
+            "Amara Jane Quist stayed with mum.",
+        ),
+        note(
+            "F2",
+            "MUM",
+            "2020-01-02",
+            &[],
+            "Amara Jane Quist stayed with mum.",
+        ),
+        note(
+            "F3",
+            "OTHER",
+            "2020-01-03",
+            &[],
+            "Amara Jane Quist (DOB 29/02/2008) at club.",
+        ),
+        note(
+            "F4",
+            "OTHER",
+            "2020-01-04",
+            &[],
+            "Amara Jane Quist (born 9 April 2011) at club.",
+        ),
+        note(
+            "F5",
+            "OTHER",
+            "2020-01-05",
+            &[],
+            "Amara Jane Quist at club.",
+        ),
+    ];
+    let result = run(&w, &records, &HashMap::new(), &Scope::default());
+    assert_eq!(ids(&result), vec!["F2", "F3"]);
+    let namesakes: Vec<&str> = result
+        .excluded
+        .iter()
+        .filter(|e| matches!(e.reason, ExclusionReason::Namesake { .. }))
+        .map(|e| e.record.as_str())
+        .collect();
+    assert_eq!(namesakes, vec!["F1", "F4"]);
+    assert!(matches!(
+        result.needs_review.as_slice(),
+        [item] if item.record.as_str() == "F5"
+    ));
 }
 
 #[test]

@@ -294,6 +294,7 @@ pub fn gather(
     let index = names::NameIndex::build(&people)?;
     let family = Family::new(input.people, input.relationships);
     let subject_hops = family.hops_from(subject_index);
+    let dates_of_birth = DatesOfBirth::build(&people, &index, subject_index)?;
 
     // Pass 1: read each record once; keep only hits, hashes and shingles.
     let mut seen: Vec<Seen> = Vec::with_capacity(input.records.len());
@@ -305,6 +306,7 @@ pub fn gather(
         let searchable = searchable_text(record, &body.text);
         let folded = fold(&searchable);
         let hits = index.find(&folded);
+        let dobs_named = dates_of_birth.find(&folded);
         for hit in &hits {
             if index.patterns[hit.pattern]
                 .owners
@@ -331,6 +333,7 @@ pub fn gather(
         };
         seen.push(Seen {
             hits,
+            dobs_named,
             unreadable,
             hash,
             shingles,
@@ -591,6 +594,8 @@ fn searchable_text(record: &Record, text: &RecordText) -> String {
 /// What pass 1 kept of a record.
 struct Seen {
     hits: Vec<names::Hit>,
+    /// People (of those sharing a name with the subject) whose date of birth the text gives.
+    dobs_named: Vec<usize>,
     unreadable: Option<String>,
     hash: Option<String>,
     shingles: Vec<u64>,
@@ -839,17 +844,121 @@ impl Judge<'_> {
             score += 1;
         }
         // A namesake named in full (their surname beside the given name) is strong evidence.
+        // Only a form the subject does not share says anything.
         let named_in_full = person != self.subject
             && seen.hits.iter().any(|hit| {
-                self.index.patterns[hit.pattern]
-                    .owners
-                    .iter()
-                    .any(|(o, form)| *o == person && form.is_strong())
+                let owners = &self.index.patterns[hit.pattern].owners;
+                owners.iter().all(|(o, _)| *o != self.subject)
+                    && owners
+                        .iter()
+                        .any(|(o, form)| *o == person && form.is_strong())
             });
         if named_in_full {
             score += 3;
         }
+        if seen.dobs_named.contains(&person) {
+            score += 3;
+        }
         score
+    }
+}
+
+/// The dates of birth of the subject and of everyone sharing a name form with them, in the
+/// ways case notes write dates, so that "Stacey (27/07/2005)" can be told from a namesake.
+struct DatesOfBirth {
+    owners: Vec<usize>,
+    automaton: Option<aho_corasick::AhoCorasick>,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+impl DatesOfBirth {
+    fn build(
+        people: &[&Person],
+        index: &names::NameIndex,
+        subject: usize,
+    ) -> Result<DatesOfBirth, names::NameIndexError> {
+        let mut wanted: Vec<usize> = vec![subject];
+        for pattern in &index.patterns {
+            if pattern.owners.iter().any(|(o, _)| *o == subject) {
+                wanted.extend(pattern.owners.iter().map(|(o, _)| *o));
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut owners = Vec::new();
+        let mut forms = Vec::new();
+        for person in wanted {
+            let Some(dob) = people[person]
+                .dob
+                .as_deref()
+                .and_then(|d| d.get(..10))
+                .and_then(|d| d.parse::<Date>().ok())
+            else {
+                continue;
+            };
+            let (y, m, d) = (dob.year(), dob.month(), dob.day());
+            let month = MONTHS[usize::from(m.unsigned_abs()).saturating_sub(1).min(11)];
+            let yy = y.rem_euclid(100);
+            for form in [
+                format!("{y:04}-{m:02}-{d:02}"),
+                format!("{d:02}/{m:02}/{y:04}"),
+                format!("{d}/{m}/{y:04}"),
+                format!("{d:02}/{m:02}/{yy:02}"),
+                format!("{d:02}.{m:02}.{y:04}"),
+                format!("{d:02}.{m:02}.{yy:02}"),
+                format!("{d} {month} {y:04}"),
+                format!("{d:02} {month} {y:04}"),
+            ] {
+                owners.push(person);
+                forms.push(form);
+            }
+        }
+        let automaton = if forms.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&forms)
+                    .map_err(names::NameIndexError::from)?,
+            )
+        };
+        Ok(DatesOfBirth { owners, automaton })
+    }
+
+    /// The people whose date of birth `folded` gives (whole tokens only).
+    fn find(&self, folded: &names::Folded) -> Vec<usize> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let text = folded.text.as_str();
+        let mut out: Vec<usize> = automaton
+            .find_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '/')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '/')
+            })
+            .filter_map(|m| self.owners.get(m.pattern().as_usize()).copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
