@@ -5,6 +5,7 @@
 //! Layout:
 //! - [`ids`]: typed identities (person, record, request reference) shared by every crate.
 //! - [`export`]: reading a records export (`sar-records-export/1`, directory or `.zip`).
+//! - [`gather`]: which records belong to a data subject (criteria, copies, the search log).
 //! - [`deadline`]: the statutory deadline (calendar-month rule, bank holidays, clock stops).
 //! - [`blobs`]: documents stored once under their SHA-256, never modified.
 //! - [`store`]: the database (SQLite embedded default, PostgreSQL), the one place SQL lives.
@@ -15,6 +16,7 @@
 pub mod blobs;
 pub mod deadline;
 pub mod export;
+pub mod gather;
 pub mod ids;
 pub mod import;
 pub mod request;
