@@ -45,6 +45,12 @@ pub enum Command {
     Deadline(commands::deadline::Args),
     /// The caseload: open requests by days left, overdue first, and on-time rates per month.
     Deadlines(commands::deadlines::Args),
+    /// Process a request: extract, gather, detect; leaves proposals waiting for review.
+    Run(commands::run::Args),
+    /// A request's processing: each stage's progress, failures, and the deadline.
+    Status(commands::status::Args),
+    /// A long-running worker (PostgreSQL deployments: run many, on many machines).
+    Worker(commands::worker::Args),
     /// Dry run of detection straight over an export (no database).
     Detect(commands::detect::Args),
     /// Truly redact terms and regions from a PDF, sanitise and verify it.

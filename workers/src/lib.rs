@@ -5,7 +5,9 @@
 //! - [`cli`]: the command-line grammar (clap). Command names are a contract scripts rely on.
 //! - [`commands`]: one module per subcommand.
 //! - [`logging`]: `tracing` set-up (`RUST_LOG`).
+//! - [`pool`]: the worker pool that runs queued jobs (leases, heartbeats, retries, shutdown).
 
 pub mod cli;
 pub mod commands;
 pub mod logging;
+pub mod pool;

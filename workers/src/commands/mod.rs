@@ -14,6 +14,9 @@ pub mod import;
 pub mod init;
 pub mod pdf;
 pub mod request;
+pub mod run;
+pub mod status;
+pub mod worker;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -32,6 +35,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Command::Import(args) => import::run(&global, args).await,
                     Command::Request(cmd) => request::run(&global, cmd).await,
                     Command::Deadlines(args) => deadlines::run(&global, args).await,
+                    Command::Run(args) => run::run(&global, args).await,
+                    Command::Status(args) => status::run(&global, args).await,
+                    Command::Worker(args) => worker::run(&global, args).await,
                     _ => unreachable!("pure commands are dispatched above"),
                 }
             })
