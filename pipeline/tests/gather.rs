@@ -8,11 +8,11 @@ use std::process::Command;
 
 use sar_pipeline::export::{Body, Export, Person, PersonKind, Record, Relationship};
 use sar_pipeline::gather::{
-    Copy, ExclusionReason, GatherInput, Gathered, Reason, RecordBody, ReviewReason, Scope, gather,
+    Copy, ExclusionReason, GatherInput, Gathered, Reason, RecordBody, RecordText, ReviewReason,
+    Scope, gather, read_body,
 };
 use sar_pipeline::ids::{PersonId, RecordId};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
@@ -28,31 +28,20 @@ fn shared() -> Option<PathBuf> {
 /// extractor cannot read yet are read with `pdftotext` when it is installed (until the PDF
 /// branch lands), else they stay unreadable, which the assertions allow for.
 fn body_of(export: &Export, record: &Record, use_pdftotext: bool) -> RecordBody {
-    let file = match &record.body {
-        Body::Text(text) => return RecordBody::readable(text.clone()),
-        Body::File(file) => file,
-    };
-    let bytes = match export.read_file(file) {
-        Ok(bytes) => bytes,
-        Err(err) => return RecordBody::unreadable(err.to_string()),
-    };
-    let hash = hex::encode(Sha256::digest(&bytes));
-    let body = match sar_redaction::extract::extract(file, &bytes) {
-        Ok(extracted) if !extracted.is_blank() => RecordBody::readable(extracted.full_text()),
-        Ok(_) => RecordBody::unreadable("no text in the document"),
-        Err(err) => {
-            let pdf_text = if use_pdftotext && file.to_ascii_lowercase().ends_with(".pdf") {
-                pdftotext(&export.location().join(file))
-            } else {
-                None
-            };
-            match pdf_text {
-                Some(text) => RecordBody::readable(text),
-                None => RecordBody::unreadable(err.to_string()),
-            }
-        }
-    };
-    body.with_content_hash(hash)
+    let body = read_body(export, record);
+    let is_pdf = record
+        .file()
+        .is_some_and(|f| f.to_ascii_lowercase().ends_with(".pdf"));
+    if let (RecordText::Unreadable { .. }, true, true, Some(file)) =
+        (&body.text, use_pdftotext, is_pdf, record.file())
+        && let Some(text) = pdftotext(&export.location().join(file))
+    {
+        let hash = body.content_hash.clone();
+        let mut readable = RecordBody::readable(text);
+        readable.content_hash = hash;
+        return readable;
+    }
+    body
 }
 
 fn pdftotext(path: &Path) -> Option<String> {
