@@ -814,3 +814,56 @@ fn an_unknown_subject_is_an_error_naming_the_id() {
     .expect_err("unknown subject");
     assert!(err.to_string().contains("NOBODY"));
 }
+
+#[test]
+fn a_twenty_thousand_record_file_gathers_every_record_once() {
+    let w = world();
+    let words = [
+        "visit",
+        "school",
+        "contact",
+        "health",
+        "review",
+        "plan",
+        "carer",
+        "placement",
+        "court",
+        "meeting",
+        "garden",
+        "bus",
+        "dentist",
+        "football",
+        "homework",
+        "birthday",
+    ];
+    let text_of = |i: usize| -> String {
+        (0..60)
+            .map(|k| words[(i * 31 + k * k * 7 + k * i) % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+            + &format!(" reference {i}")
+    };
+    let mut records: Vec<Record> = (0..20_000)
+        .map(|i| note(&format!("L{i}"), "S", "2015-01-01", &[], &text_of(i)))
+        .collect();
+    records.extend((0..2_000).map(|i| {
+        let text = format!(
+            "Tobias note {i}: {}",
+            if i % 10 == 0 { "Amara visited." } else { "" }
+        );
+        note(&format!("B{i}"), "BRO", "2015-01-01", &[], &text)
+    }));
+    let started = std::time::Instant::now();
+    let result = run(&w, &records, &HashMap::new(), &Scope::default());
+    println!(
+        "22,000 records gathered in {:.2?} ({} kept, {} copies)",
+        started.elapsed(),
+        result.records.len(),
+        result.duplicates.len()
+    );
+    assert_eq!(result.all_ids().count(), 20_000 + 200);
+    assert_eq!(
+        result.log.found_by_criterion.get("mentioned_by_name"),
+        Some(&200)
+    );
+}

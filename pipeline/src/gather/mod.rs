@@ -723,7 +723,8 @@ impl Judge<'_> {
             return Verdict::Gather { reasons, forms };
         }
         match mention {
-            Mention::Subject(_) => unreachable!("handled above"),
+            // Never reached: a mention of the subject is a reason, handled above.
+            Mention::Subject(_) => Verdict::Gather { reasons, forms },
             Mention::Namesake(namesakes) => {
                 Verdict::Exclude(ExclusionReason::Namesake { namesakes })
             }
