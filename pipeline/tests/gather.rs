@@ -8,11 +8,11 @@ use std::process::Command;
 
 use sar_pipeline::export::{Body, Export, Person, PersonKind, Record, Relationship};
 use sar_pipeline::gather::{
-    Copy, ExclusionReason, GatherInput, Gathered, Reason, RecordBody, ReviewReason, Scope, gather,
+    Copy, ExclusionReason, GatherInput, Gathered, Reason, RecordBody, RecordText, ReviewReason,
+    Scope, gather, read_body,
 };
 use sar_pipeline::ids::{PersonId, RecordId};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
@@ -28,31 +28,20 @@ fn shared() -> Option<PathBuf> {
 /// extractor cannot read yet are read with `pdftotext` when it is installed (until the PDF
 /// branch lands), else they stay unreadable, which the assertions allow for.
 fn body_of(export: &Export, record: &Record, use_pdftotext: bool) -> RecordBody {
-    let file = match &record.body {
-        Body::Text(text) => return RecordBody::readable(text.clone()),
-        Body::File(file) => file,
-    };
-    let bytes = match export.read_file(file) {
-        Ok(bytes) => bytes,
-        Err(err) => return RecordBody::unreadable(err.to_string()),
-    };
-    let hash = hex::encode(Sha256::digest(&bytes));
-    let body = match sar_redaction::extract::extract(file, &bytes) {
-        Ok(extracted) if !extracted.is_blank() => RecordBody::readable(extracted.full_text()),
-        Ok(_) => RecordBody::unreadable("no text in the document"),
-        Err(err) => {
-            let pdf_text = if use_pdftotext && file.to_ascii_lowercase().ends_with(".pdf") {
-                pdftotext(&export.location().join(file))
-            } else {
-                None
-            };
-            match pdf_text {
-                Some(text) => RecordBody::readable(text),
-                None => RecordBody::unreadable(err.to_string()),
-            }
-        }
-    };
-    body.with_content_hash(hash)
+    let body = read_body(export, record);
+    let is_pdf = record
+        .file()
+        .is_some_and(|f| f.to_ascii_lowercase().ends_with(".pdf"));
+    if let (RecordText::Unreadable { .. }, true, true, Some(file)) =
+        (&body.text, use_pdftotext, is_pdf, record.file())
+        && let Some(text) = pdftotext(&export.location().join(file))
+    {
+        let hash = body.content_hash.clone();
+        let mut readable = RecordBody::readable(text);
+        readable.content_hash = hash;
+        return readable;
+    }
+    body
 }
 
 fn pdftotext(path: &Path) -> Option<String> {
@@ -824,4 +813,57 @@ fn an_unknown_subject_is_an_error_naming_the_id() {
     )
     .expect_err("unknown subject");
     assert!(err.to_string().contains("NOBODY"));
+}
+
+#[test]
+fn a_twenty_thousand_record_file_gathers_every_record_once() {
+    let w = world();
+    let words = [
+        "visit",
+        "school",
+        "contact",
+        "health",
+        "review",
+        "plan",
+        "carer",
+        "placement",
+        "court",
+        "meeting",
+        "garden",
+        "bus",
+        "dentist",
+        "football",
+        "homework",
+        "birthday",
+    ];
+    let text_of = |i: usize| -> String {
+        (0..60)
+            .map(|k| words[(i * 31 + k * k * 7 + k * i) % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+            + &format!(" reference {i}")
+    };
+    let mut records: Vec<Record> = (0..20_000)
+        .map(|i| note(&format!("L{i}"), "S", "2015-01-01", &[], &text_of(i)))
+        .collect();
+    records.extend((0..2_000).map(|i| {
+        let text = format!(
+            "Tobias note {i}: {}",
+            if i % 10 == 0 { "Amara visited." } else { "" }
+        );
+        note(&format!("B{i}"), "BRO", "2015-01-01", &[], &text)
+    }));
+    let started = std::time::Instant::now();
+    let result = run(&w, &records, &HashMap::new(), &Scope::default());
+    println!(
+        "22,000 records gathered in {:.2?} ({} kept, {} copies)",
+        started.elapsed(),
+        result.records.len(),
+        result.duplicates.len()
+    );
+    assert_eq!(result.all_ids().count(), 20_000 + 200);
+    assert_eq!(
+        result.log.found_by_criterion.get("mentioned_by_name"),
+        Some(&200)
+    );
 }

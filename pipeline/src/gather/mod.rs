@@ -26,7 +26,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::export::{Person, Record, Relationship};
+use crate::export::{Body, Export, Person, Record, Relationship};
 use crate::ids::{PersonId, RecordId};
 
 pub use dedup::{NEAR_COPY_JACCARD, QUOTED_CONTAINMENT};
@@ -72,6 +72,28 @@ impl RecordBody {
         self.content_hash = Some(hash.into());
         self
     }
+}
+
+/// Reads a record's body from its export: the `text`, or the document's extracted text (with
+/// the SHA-256 of its bytes as the content hash). A file that is missing, too large, of an
+/// unsupported type, corrupt or an image-only scan comes back [`RecordText::Unreadable`] with
+/// the reason, never as an error: gathering goes on and reports it.
+pub fn read_body(export: &Export, record: &Record) -> RecordBody {
+    let file = match &record.body {
+        Body::Text(text) => return RecordBody::readable(text.clone()),
+        Body::File(file) => file,
+    };
+    let bytes = match export.read_file(file) {
+        Ok(bytes) => bytes,
+        Err(err) => return RecordBody::unreadable(err.to_string()),
+    };
+    let hash = hex::encode(Sha256::digest(&bytes));
+    let body = match sar_redaction::extract::extract(file, &bytes) {
+        Ok(extracted) if !extracted.is_blank() => RecordBody::readable(extracted.full_text()),
+        Ok(_) => RecordBody::unreadable(format!("{file}: no text in the document")),
+        Err(err) => RecordBody::unreadable(err.to_string()),
+    };
+    body.with_content_hash(hash)
 }
 
 /// A requester's clarification narrowing the request (both ends inclusive; `None` = open).
@@ -701,7 +723,8 @@ impl Judge<'_> {
             return Verdict::Gather { reasons, forms };
         }
         match mention {
-            Mention::Subject(_) => unreachable!("handled above"),
+            // Never reached: a mention of the subject is a reason, handled above.
+            Mention::Subject(_) => Verdict::Gather { reasons, forms },
             Mention::Namesake(namesakes) => {
                 Verdict::Exclude(ExclusionReason::Namesake { namesakes })
             }

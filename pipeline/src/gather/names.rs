@@ -219,14 +219,18 @@ impl NameIndex {
     /// Builds the index from each person's [`variants`].
     pub fn build(people: &[&Person]) -> Result<NameIndex, NameIndexError> {
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut by_text: std::collections::HashMap<String, usize> = Default::default();
         for (owner, person) in people.iter().enumerate() {
             for variant in variants(person) {
-                match patterns.iter_mut().find(|p| p.folded == variant.folded) {
-                    Some(p) => p.owners.push((owner, variant.form)),
-                    None => patterns.push(Pattern {
-                        folded: variant.folded,
-                        owners: vec![(owner, variant.form)],
-                    }),
+                match by_text.get(&variant.folded) {
+                    Some(&at) => patterns[at].owners.push((owner, variant.form)),
+                    None => {
+                        by_text.insert(variant.folded.clone(), patterns.len());
+                        patterns.push(Pattern {
+                            folded: variant.folded,
+                            owners: vec![(owner, variant.form)],
+                        });
+                    }
                 }
             }
         }
