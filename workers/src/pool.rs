@@ -87,9 +87,16 @@ pub async fn run(
     let mut handles = Vec::new();
     for n in 0..config.workers {
         let worker = format!("{}-w{n}", config.process_name);
-        let (db, blobs, config, stop, shutdown) =
-            (db.clone(), blobs.clone(), config.clone(), stop.clone(), shutdown.clone());
-        handles.push(tokio::spawn(async move { worker_loop(db, blobs, config, worker, stop, shutdown).await }));
+        let (db, blobs, config, stop, shutdown) = (
+            db.clone(),
+            blobs.clone(),
+            config.clone(),
+            stop.clone(),
+            shutdown.clone(),
+        );
+        handles.push(tokio::spawn(async move {
+            worker_loop(db, blobs, config, worker, stop, shutdown).await
+        }));
     }
     let mut report = PoolReport::default();
     for h in handles {
@@ -122,8 +129,18 @@ async fn worker_loop(
         let Some(job) = jobs.into_iter().next() else {
             if config.exit_when_idle {
                 let waiting = match &config.request_ref {
-                    Some(r) => db.job_counts(Some(r)).await?.values().map(|c| c.queued + c.running).sum::<i64>(),
-                    None => db.job_counts(None).await?.values().map(|c| c.queued + c.running).sum::<i64>(),
+                    Some(r) => db
+                        .job_counts(Some(r))
+                        .await?
+                        .values()
+                        .map(|c| c.queued + c.running)
+                        .sum::<i64>(),
+                    None => db
+                        .job_counts(None)
+                        .await?
+                        .values()
+                        .map(|c| c.queued + c.running)
+                        .sum::<i64>(),
                 };
                 if waiting == 0 {
                     stop.store(true, Ordering::Relaxed);
@@ -176,10 +193,17 @@ async fn worker_loop(
             }
             Err(e) => {
                 let message = e.to_string();
-                match db.fail_job(&job, &worker, &message, backoff_ms(job.attempts)).await? {
+                match db
+                    .fail_job(&job, &worker, &message, backoff_ms(job.attempts))
+                    .await?
+                {
                     FailOutcome::Retrying => {
                         report.retried += 1;
-                        tracing::warn!(job = job.id, attempt = job.attempts, "job failed, will retry: {message}");
+                        tracing::warn!(
+                            job = job.id,
+                            attempt = job.attempts,
+                            "job failed, will retry: {message}"
+                        );
                     }
                     FailOutcome::Failed => {
                         report.failed += 1;

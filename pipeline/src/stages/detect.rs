@@ -57,43 +57,72 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
         .relationships()
         .await?
         .into_iter()
-        .map(|(from, to, kind)| detect::Relationship { from: from.to_string(), to: to.to_string(), kind })
+        .map(|(from, to, kind)| detect::Relationship {
+            from: from.to_string(),
+            to: to.to_string(),
+            kind,
+        })
         .collect();
-    let rows: HashMap<String, _> = db.records().await?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let rows: HashMap<String, _> = db
+        .records()
+        .await?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
 
     let mut pieces = Vec::new();
     let mut records = Vec::new();
     for g in &gathered {
-        let Some(row) = rows.get(&g.record_id) else { continue };
+        let Some(row) = rows.get(&g.record_id) else {
+            continue;
+        };
         records.push(g.record_id.clone());
         if let Some(title) = &row.title {
-            pieces.push(Piece { record: row.id.clone(), part: "title".into(), page: None, text: title.clone() });
+            pieces.push(Piece {
+                record: row.id.clone(),
+                part: "title".into(),
+                page: None,
+                text: title.clone(),
+            });
         }
         if let Some(text) = &row.body_text {
-            pieces.push(Piece { record: row.id.clone(), part: "text".into(), page: None, text: text.clone() });
+            pieces.push(Piece {
+                record: row.id.clone(),
+                part: "text".into(),
+                page: None,
+                text: text.clone(),
+            });
         } else if let Some(sha) = &row.document_sha256
             && let Some(extracted) = db.extracted(sha).await?
         {
             for (part, page, text) in super::extract::parts(&extracted) {
-                pieces.push(Piece { record: row.id.clone(), part, page, text });
+                pieces.push(Piece {
+                    record: row.id.clone(),
+                    part,
+                    page,
+                    text,
+                });
             }
         }
     }
 
     let subject = request.subject.to_string();
-    let found = tokio::task::spawn_blocking(move || -> Result<(Vec<Piece>, Vec<Vec<detect::Proposal>>), String> {
-        let mut detector =
-            Detector::new(people, &relationships, &subject, Policy::built_in()).map_err(|e| e.to_string())?;
-        let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
-        let found = detector.detect_all(&texts);
-        Ok((pieces, found))
-    })
+    let found = tokio::task::spawn_blocking(
+        move || -> Result<(Vec<Piece>, Vec<Vec<detect::Proposal>>), String> {
+            let mut detector = Detector::new(people, &relationships, &subject, Policy::built_in())
+                .map_err(|e| e.to_string())?;
+            let texts: Vec<&str> = pieces.iter().map(|p| p.text.as_str()).collect();
+            let found = detector.detect_all(&texts);
+            Ok((pieces, found))
+        },
+    )
     .await
     .map_err(|e| StageError::job(job, format!("detection crashed: {e}")))?
     .map_err(|e| StageError::job(job, e))?;
     let (pieces, found) = found;
 
-    let mut by_record: HashMap<String, Vec<ProposalRow>> = records.iter().map(|r| (r.clone(), Vec::new())).collect();
+    let mut by_record: HashMap<String, Vec<ProposalRow>> =
+        records.iter().map(|r| (r.clone(), Vec::new())).collect();
     for (piece, proposals) in pieces.iter().zip(found) {
         let rows = by_record.entry(piece.record.clone()).or_default();
         for p in proposals {
@@ -104,8 +133,14 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
                 start_byte: p.start as i64,
                 end_byte: p.end as i64,
                 text: p.text.clone(),
-                category: serde_json::to_value(p.category).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                action: serde_json::to_value(p.action).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                category: serde_json::to_value(p.category)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                action: serde_json::to_value(p.action)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
                 code: p.code.to_string(),
                 detector: p.detector.to_string(),
                 entity: p.entity.clone(),
@@ -115,11 +150,20 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
     }
     let mut outputs: Vec<JobOutput> = by_record
         .into_iter()
-        .map(|(record_id, proposals)| JobOutput::Proposals { request_ref: reference.to_string(), record_id, proposals })
+        .map(|(record_id, proposals)| JobOutput::Proposals {
+            request_ref: reference.to_string(),
+            record_id,
+            proposals,
+        })
         .collect();
     outputs.sort_by(|a, b| match (a, b) {
-        (JobOutput::Proposals { record_id: x, .. }, JobOutput::Proposals { record_id: y, .. }) => x.cmp(y),
+        (JobOutput::Proposals { record_id: x, .. }, JobOutput::Proposals { record_id: y, .. }) => {
+            x.cmp(y)
+        }
         _ => std::cmp::Ordering::Equal,
     });
-    Ok(StageResult::Done { outputs, spawn: vec![] })
+    Ok(StageResult::Done {
+        outputs,
+        spawn: vec![],
+    })
 }

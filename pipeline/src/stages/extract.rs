@@ -34,13 +34,24 @@ pub fn extract_row(sha256: &str, file_name: &str, bytes: &[u8]) -> ExtractedRow 
                 .map(|p| json!({ "kind": p.kind.to_string(), "page": p.page, "text": p.text }))
                 .collect();
             let mut notes = e.notes.clone();
-            notes.extend(e.unread_attachments.iter().map(|a| format!("attachment not read: {a}")));
-            let status = if e.unread_attachments.is_empty() { OK } else { NEEDS_REVIEW };
-            let reason = (!e.unread_attachments.is_empty())
-                .then(|| "some attachments could not be read; a person must look at them".to_string());
+            notes.extend(
+                e.unread_attachments
+                    .iter()
+                    .map(|a| format!("attachment not read: {a}")),
+            );
+            let status = if e.unread_attachments.is_empty() {
+                OK
+            } else {
+                NEEDS_REVIEW
+            };
+            let reason = (!e.unread_attachments.is_empty()).then(|| {
+                "some attachments could not be read; a person must look at them".to_string()
+            });
             (status, reason, parts, notes)
         }
-        Err(err @ ExtractError::NeedsReview { .. }) => (NEEDS_REVIEW, Some(err.to_string()), vec![], vec![]),
+        Err(err @ ExtractError::NeedsReview { .. }) => {
+            (NEEDS_REVIEW, Some(err.to_string()), vec![], vec![])
+        }
         Err(err) => (NOT_PROCESSED, Some(err.to_string()), vec![], vec![]),
     };
     ExtractedRow {
@@ -55,16 +66,24 @@ pub fn extract_row(sha256: &str, file_name: &str, bytes: &[u8]) -> ExtractedRow 
 /// Runs an extract job.
 pub async fn run(blobs: &BlobStore, job: &Job) -> Result<StageResult, StageError> {
     let sha = job.subject.clone();
-    let file_name = job.payload_json()["file_name"].as_str().unwrap_or("document").to_string();
+    let file_name = job.payload_json()["file_name"]
+        .as_str()
+        .unwrap_or("document")
+        .to_string();
     let blobs = blobs.clone();
     let row = tokio::task::spawn_blocking(move || -> Result<ExtractedRow, String> {
-        let bytes = blobs.get(&sha).map_err(|e| format!("document {sha}: {e}"))?;
+        let bytes = blobs
+            .get(&sha)
+            .map_err(|e| format!("document {sha}: {e}"))?;
         Ok(extract_row(&sha, &file_name, &bytes))
     })
     .await
     .map_err(|e| StageError::job(job, format!("extraction crashed: {e}")))?
     .map_err(|e| StageError::job(job, e))?;
-    Ok(StageResult::Done { outputs: vec![JobOutput::Extracted(row)], spawn: vec![] })
+    Ok(StageResult::Done {
+        outputs: vec![JobOutput::Extracted(row)],
+        spawn: vec![],
+    })
 }
 
 /// The parts of an extracted row, as `(part label, page, text)`.

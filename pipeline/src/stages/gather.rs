@@ -23,19 +23,28 @@ pub fn job(request_ref: &str) -> NewJob {
 /// The text gathering searches for a record: its title, its text or its document's text.
 async fn body_of(db: &Db, row: &RecordRow) -> Result<RecordBody, StageError> {
     if !row.is_processable() {
-        return Ok(RecordBody::unreadable(row.status_reason.clone().unwrap_or_else(|| "not processed".into()))
-            .with_content_hash(row.content_sha256.clone()));
+        return Ok(RecordBody::unreadable(
+            row.status_reason
+                .clone()
+                .unwrap_or_else(|| "not processed".into()),
+        )
+        .with_content_hash(row.content_sha256.clone()));
     }
     if let Some(text) = &row.body_text {
         return Ok(RecordBody::readable(text.clone()).with_content_hash(row.content_sha256.clone()));
     }
     let Some(sha) = &row.document_sha256 else {
-        return Ok(RecordBody::unreadable("the record has no text and no document"));
+        return Ok(RecordBody::unreadable(
+            "the record has no text and no document",
+        ));
     };
     let body = match db.extracted(sha).await? {
         // Text came out (perhaps with an unread attachment, which is flagged separately).
         Some(e) if !super::extract::parts(&e).is_empty() => {
-            let text: Vec<String> = super::extract::parts(&e).into_iter().map(|(_, _, t)| t).collect();
+            let text: Vec<String> = super::extract::parts(&e)
+                .into_iter()
+                .map(|(_, _, t)| t)
+                .collect();
             RecordBody::readable(text.join("\n\n"))
         }
         Some(e) => RecordBody::unreadable(e.reason.unwrap_or_else(|| e.status.clone())),
@@ -68,7 +77,13 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
     let scope = Scope::default();
     let gathered = tokio::task::spawn_blocking(move || {
         let mut bodies = bodies.into_iter();
-        let input = GatherInput { people: &people, relationships: &relationships, records: &records, subject: &subject, scope: &scope };
+        let input = GatherInput {
+            people: &people,
+            relationships: &relationships,
+            records: &records,
+            subject: &subject,
+            scope: &scope,
+        };
         gather(input, |_record| bodies.next())
     })
     .await
@@ -98,10 +113,19 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
         "excluded": gathered.excluded,
         "duplicates": gathered.duplicates.iter().map(|d| json!({"record": d.record.record, "duplicate_of": d.duplicate_of, "copy": d.copy})).collect::<Vec<_>>(),
     });
-    let mut detect = NewJob::new(DETECT, Some(reference.as_str()), reference.as_str(), &input_sha);
+    let mut detect = NewJob::new(
+        DETECT,
+        Some(reference.as_str()),
+        reference.as_str(),
+        &input_sha,
+    );
     detect.priority = 1;
     Ok(StageResult::Done {
-        outputs: vec![JobOutput::Gathered { request_ref: reference.to_string(), records: rows_out, search_log }],
+        outputs: vec![JobOutput::Gathered {
+            request_ref: reference.to_string(),
+            records: rows_out,
+            search_log,
+        }],
         spawn: vec![detect],
     })
 }

@@ -33,7 +33,10 @@ pub const DETECT: &str = "detect";
 #[derive(Debug, Default)]
 pub enum StageResult {
     /// Done: write these outputs and enqueue these jobs with the completion.
-    Done { outputs: Vec<JobOutput>, spawn: Vec<NewJob> },
+    Done {
+        outputs: Vec<JobOutput>,
+        spawn: Vec<NewJob>,
+    },
     /// Not ready yet (waiting for other jobs): try again later without using up an attempt.
     #[default]
     NotReady,
@@ -51,6 +54,9 @@ pub enum StageError {
 
 impl StageError {
     pub fn job(job: &Job, message: impl Into<String>) -> Self {
-        StageError::Job { job: job.id, message: message.into() }
+        StageError::Job {
+            job: job.id,
+            message: message.into(),
+        }
     }
 }

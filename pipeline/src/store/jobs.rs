@@ -149,7 +149,8 @@ const COUNTS_FOR: &str =
 const COUNTS_ALL: &str = "SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state";
 const JOBS_FOR: &str = "SELECT id, kind, request_ref, subject, input_sha256, payload, state, priority, attempts, \
      max_attempts, run_at, lease_owner, lease_until, last_error FROM jobs WHERE request_ref = $1 ORDER BY id";
-const UNFINISHED_OF_KIND: &str = "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state IN ('queued', 'running')";
+const UNFINISHED_OF_KIND: &str =
+    "SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state IN ('queued', 'running')";
 // Not ready yet: back to the queue after a delay, without using up an attempt.
 const DEFER: &str = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, run_at = $1, lease_owner = NULL, \
      lease_until = NULL, updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND state = 'running'";
@@ -344,7 +345,10 @@ impl Db {
 
     /// Jobs of a kind still waiting or running (any request).
     pub async fn unfinished_jobs(&self, kind: &str) -> Result<i64> {
-        let (n,): (i64,) = on_pool!(self, |p| sqlx::query_as(UNFINISHED_OF_KIND).bind(kind).fetch_one(p).await?);
+        let (n,): (i64,) = on_pool!(self, |p| sqlx::query_as(UNFINISHED_OF_KIND)
+            .bind(kind)
+            .fetch_one(p)
+            .await?);
         Ok(n)
     }
 

@@ -34,6 +34,9 @@ pub struct Args {
     /// Who is running it.
     #[arg(long)]
     pub by: Option<String>,
+    /// Only queue the request's jobs, for `sar worker` processes to run.
+    #[arg(long)]
+    pub enqueue_only: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -60,8 +63,9 @@ pub fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
     tokio::spawn(async move {
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("install the SIGTERM handler");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("install the SIGTERM handler");
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
@@ -81,12 +85,29 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let mut request = db.require_request(&reference).await?;
     if matches!(request.status, Status::Received) {
         request.status = Status::InProgress;
-        db.update_request(&request, &actor(&args.by), "processing_started", &serde_json::json!({})).await?;
+        db.update_request(
+            &request,
+            &actor(&args.by),
+            "processing_started",
+            &serde_json::json!({}),
+        )
+        .await?;
     }
     let jobs = initial_jobs(&db, reference.as_str()).await?;
-    db.enqueue_jobs(&jobs).await.context("queueing the request's jobs")?;
+    db.enqueue_jobs(&jobs)
+        .await
+        .context("queueing the request's jobs")?;
+    if args.enqueue_only {
+        println!("{}: {} jobs queued for `sar worker`", reference, jobs.len());
+        db.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
 
-    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
     let mut config = PoolConfig::new(workers);
     config.lease = Duration::from_secs(args.lease_seconds.max(1));
     config.request_ref = Some(reference.to_string());
@@ -103,17 +124,30 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
         let mut request = db.require_request(&reference).await?;
         if matches!(request.status, Status::Received | Status::InProgress) {
             request.status = Status::InReview;
-            db.update_request(&request, &actor(&args.by), "ready_for_review", &serde_json::json!({})).await?;
+            db.update_request(
+                &request,
+                &actor(&args.by),
+                "ready_for_review",
+                &serde_json::json!({}),
+            )
+            .await?;
         }
     }
     let summary = crate::commands::status::summary(&db, &reference).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"run": report, "status": summary}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"run": report, "status": summary}))?
+        );
     } else {
         crate::commands::status::print(&summary);
     }
     db.close().await;
-    Ok(if all_done { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_done {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Progress bars per stage, drawn from the queue's counts (hidden when stderr is not a
@@ -131,9 +165,11 @@ impl Progress {
             if quiet {
                 multi.set_draw_target(ProgressDrawTarget::hidden());
             }
-            let style = ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg} (ETA {eta})")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+            let style = ProgressStyle::with_template(
+                "{prefix:>8} [{bar:30}] {pos}/{len} {msg} (ETA {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
             let bars: Vec<(&str, ProgressBar)> = [stages::EXTRACT, stages::GATHER, stages::DETECT]
                 .into_iter()
                 .map(|kind| {
@@ -149,7 +185,11 @@ impl Progress {
                         let c = counts.get(*kind).cloned().unwrap_or_default();
                         bar.set_length(c.total() as u64);
                         bar.set_position(c.finished() as u64);
-                        bar.set_message(if c.failed > 0 { format!("{} failed", c.failed) } else { String::new() });
+                        bar.set_message(if c.failed > 0 {
+                            format!("{} failed", c.failed)
+                        } else {
+                            String::new()
+                        });
                     }
                 }
                 tokio::select! {

@@ -51,13 +51,19 @@ pub async fn summary(db: &Db, reference: &RequestRef) -> anyhow::Result<Summary>
         .await?
         .into_iter()
         .filter(|j| j.state == FAILED)
-        .map(|j| Failure { kind: j.kind, subject: j.subject, error: j.last_error.unwrap_or_default() })
+        .map(|j| Failure {
+            kind: j.kind,
+            subject: j.subject,
+            error: j.last_error.unwrap_or_default(),
+        })
         .collect();
     let gathered = db.gathered(reference.as_str()).await?;
     let proposals = db.proposals(reference.as_str()).await?;
     let mut by_code = BTreeMap::new();
     for p in &proposals {
-        *by_code.entry(format!("{} {}", p.code, p.action)).or_insert(0) += 1;
+        *by_code
+            .entry(format!("{} {}", p.code, p.action))
+            .or_insert(0) += 1;
     }
     Ok(Summary {
         reference: reference.to_string(),
@@ -74,14 +80,20 @@ pub async fn summary(db: &Db, reference: &RequestRef) -> anyhow::Result<Summary>
 }
 
 pub fn print(s: &Summary) {
-    println!("{}  ({}; due {}, {} days left)", s.reference, s.status, s.due, s.days_left);
+    println!(
+        "{}  ({}; due {}, {} days left)",
+        s.reference, s.status, s.due, s.days_left
+    );
     for (kind, c) in &s.stages {
         println!(
             "  {kind:<8} {:>6} done  {:>4} running  {:>6} queued  {:>4} failed",
             c.done, c.running, c.queued, c.failed
         );
     }
-    println!("  gathered {} records ({} copies of others)", s.gathered, s.duplicates);
+    println!(
+        "  gathered {} records ({} copies of others)",
+        s.gathered, s.duplicates
+    );
     println!("  proposals {}", s.proposals);
     for (code, n) in &s.proposals_by_code {
         println!("    {n:>7}  {code}");

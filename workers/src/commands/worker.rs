@@ -28,12 +28,25 @@ pub struct Args {
 
 pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     let db = open_db(global, false).await?;
-    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
     let mut config = PoolConfig::new(workers);
     config.lease = Duration::from_secs(args.lease_seconds.max(1));
     config.exit_when_idle = args.exit_when_idle;
-    eprintln!("sar worker {}: {workers} workers; Ctrl-C or SIGTERM to stop", config.process_name);
-    let report = pool::run(db.clone(), BlobStore::in_data_dir(&global.data_dir), config, shutdown_signal()).await?;
+    eprintln!(
+        "sar worker {}: {workers} workers; Ctrl-C or SIGTERM to stop",
+        config.process_name
+    );
+    let report = pool::run(
+        db.clone(),
+        BlobStore::in_data_dir(&global.data_dir),
+        config,
+        shutdown_signal(),
+    )
+    .await?;
     eprintln!(
         "sar worker: {} jobs completed, {} retried, {} failed",
         report.completed, report.retried, report.failed
