@@ -11,6 +11,8 @@
 //! - [`store`]: the database (SQLite embedded default, PostgreSQL), the one place SQL lives.
 //! - [`import`]: loading an export into the store, idempotently, listing problems.
 //! - [`request`]: subject access requests and their lifecycle.
+//! - [`stages`]: extract, gather, detect, each run as a queued job.
+//! - [`review`]: proposals' standing from decisions; the four-eyes rule.
 //! - [`testing`]: a fresh database per test on both backends (`store_test!`).
 
 pub mod blobs;
@@ -20,6 +22,7 @@ pub mod gather;
 pub mod ids;
 pub mod import;
 pub mod request;
+pub mod review;
 pub mod stages;
 pub mod store;
 pub mod testing;

@@ -47,6 +47,9 @@ pub enum Command {
     Deadlines(commands::deadlines::Args),
     /// Process a request: extract, gather, detect; leaves proposals waiting for review.
     Run(commands::run::Args),
+    /// Decide proposed redactions: list, decide, entity, add, approve-all, sign-off.
+    #[command(subcommand)]
+    Review(commands::review::ReviewCommand),
     /// A request's processing: each stage's progress, failures, and the deadline.
     Status(commands::status::Args),
     /// A long-running worker (PostgreSQL deployments: run many, on many machines).

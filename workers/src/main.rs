@@ -7,6 +7,13 @@ use clap::Parser;
 use sar_workers::cli::Cli;
 
 fn main() -> ExitCode {
+    // Like other Unix tools, end quietly when the reader of our output goes away
+    // (`sar review list REF | head`) instead of panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     sar_workers::logging::init();
     match sar_workers::commands::run(cli) {

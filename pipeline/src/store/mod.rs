@@ -10,6 +10,7 @@
 //! Layout:
 //! - [`records`]: imports, people, relationships, documents, records.
 //! - [`requests`]: requests, clock stops and the event history.
+//! - [`decisions`]: reviewers' decisions, manual redactions, sign-offs.
 //! - [`jobs`]: the job queue (leases, heartbeats, retries with backoff).
 //! - [`outputs`]: what the stages produce, written when their job completes.
 
@@ -22,6 +23,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod decisions;
 pub mod jobs;
 pub mod outputs;
 pub mod records;

@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod pdf;
 pub mod request;
+pub mod review;
 pub mod run;
 pub mod status;
 pub mod worker;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Command::Request(cmd) => request::run(&global, cmd).await,
                     Command::Deadlines(args) => deadlines::run(&global, args).await,
                     Command::Run(args) => run::run(&global, args).await,
+                    Command::Review(cmd) => review::run(&global, cmd).await,
                     Command::Status(args) => status::run(&global, args).await,
                     Command::Worker(args) => worker::run(&global, args).await,
                     _ => unreachable!("pure commands are dispatched above"),
