@@ -178,7 +178,7 @@ fn score(bench: &Path, proposals: &Path) -> Res<()> {
         100.0 * h as f64 / t.max(1) as f64
     );
     let mut worst: Vec<_> = misses.into_iter().collect();
-    worst.sort_by(|a, b| b.1.cmp(&a.1));
+    worst.sort_by_key(|b| std::cmp::Reverse(b.1));
     for (m, n) in worst.iter().take(15) {
         println!("  missed x{n}: {m}");
     }

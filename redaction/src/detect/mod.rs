@@ -253,24 +253,47 @@ impl Detector {
     /// Learns the names of unknown people found by context in `texts`, so that every later
     /// [`Detector::detect`] proposes each of their occurrences.
     pub fn learn<'t>(&mut self, texts: impl IntoParallelIterator<Item = &'t str>) {
-        let found: Vec<names::UnknownHit> = texts
+        let found: Vec<Vec<names::UnknownHit>> = texts
             .into_par_iter()
-            .flat_map_iter(|text| {
+            .map(|text| {
                 let folded = normalize::Folded::new(text);
                 let hits = self.known.find(&folded);
                 self.unknown.find(text, &hits)
             })
             .collect();
+        self.remember(found.iter().flatten());
+    }
+
+    fn remember<'h>(&mut self, hits: impl Iterator<Item = &'h names::UnknownHit>) {
         let mut discovered = self.discovered.take().unwrap_or_default();
-        discovered.extend(found.iter(), &self.unknown, &self.known);
+        discovered.extend(hits, &self.unknown, &self.known);
         self.discovered = discovered.build();
     }
 
     /// Two passes over every text of a request: learn the unknown names, then detect in
     /// each text. Results are in the order of `texts`.
     pub fn detect_all(&mut self, texts: &[&str]) -> Vec<Vec<Proposal>> {
-        self.learn(texts.par_iter().copied());
-        texts.par_iter().map(|t| self.detect(t)).collect()
+        // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
+        // the other detectors.
+        type FirstPass<'t> = (
+            normalize::Folded<'t>,
+            Vec<people::NameHit>,
+            Vec<names::UnknownHit>,
+        );
+        let first: Vec<FirstPass<'_>> = texts
+            .par_iter()
+            .map(|text| {
+                let folded = normalize::Folded::new(text);
+                let hits = self.known.find(&folded);
+                let unknown = self.unknown.find(text, &hits);
+                (folded, hits, unknown)
+            })
+            .collect();
+        self.remember(first.iter().flat_map(|(_, _, u)| u.iter()));
+        first
+            .into_par_iter()
+            .map(|(folded, hits, unknown)| self.assemble(&folded, hits, unknown))
+            .collect()
     }
 
     fn assemble(

@@ -22,7 +22,9 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::gazetteer::Gazetteers;
 use super::normalize::{Folded, fold_pattern, is_whole_word};
-use super::people::{KnownPeople, NameHit, at_sentence_start, capitalised_words, next_word};
+use super::people::{
+    KnownPeople, NameHit, at_sentence_start, capitalised_words, followed_like_a_name, next_word,
+};
 use super::policy::Policy;
 use super::{Category, Proposal, ReasonCode};
 
@@ -168,17 +170,28 @@ impl UnknownNames {
         if self.bracketed_relationship_after(text, end) && !self.gaz.org_words.contains(lower) {
             return Evidence::Context { source: false };
         }
-        if self.is_lookalike(lower) || self.gaz.is_any_title(lower) {
+        if self.gaz.is_any_title(lower) {
             return Evidence::None;
         }
         let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
+        let is_name =
+            self.gaz.first_names.contains(lower) || self.gaz.common_word_names.contains(lower);
+        if self.is_lookalike(lower) {
+            // "Mark said" names someone; "Will speak" and "Summer term" do not.
+            let strong_follow = next_word(text, end).is_some_and(|w| {
+                ["said", "says", "told", "rang", "asked", "reported"].contains(&w)
+            });
+            return if strong_follow && !all_caps && is_name {
+                Evidence::Context { source: false }
+            } else {
+                Evidence::None
+            };
+        }
         if self.gaz.first_names.contains(lower) {
             return Evidence::Gazetteer;
         }
-        if self.gaz.common_word_names.contains(lower)
-            && !all_caps
-            && !at_sentence_start(text, start)
-        {
+        let name_like_start = !at_sentence_start(text, start) || followed_like_a_name(text, end);
+        if self.gaz.common_word_names.contains(lower) && !all_caps && name_like_start {
             return Evidence::Gazetteer;
         }
         Evidence::None

@@ -90,6 +90,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 text: title,
             });
         }
+        if let Some(file) = record.file() {
+            // A file's name can name someone ("letter to NAME.pdf").
+            pieces.push(Piece {
+                record: record.id.as_str(),
+                part: "file_name",
+                text: file,
+            });
+        }
         match (record.text(), record.file()) {
             (Some(text), _) => pieces.push(Piece {
                 record: record.id.as_str(),
