@@ -1,20 +1,24 @@
 //! `sar detect`: detection straight over an export, no database.
 //!
-//! Opens the export, picks the subject's records ([`gather`], a stand-in until the pipeline's
-//! gathering stage lands), runs the detector over every record's title and text, and prints
-//! the proposals: one JSON object per line with `--json`, else a summary of counts (never the
-//! names themselves). Records held as documents are reported on stderr as not yet readable
-//! until text extraction lands; none is silently skipped.
+//! Opens the export, extracts every document once (in parallel), gathers the subject's records
+//! with the pipeline's gathering rules, runs the detector over each gathered record's title,
+//! file name, text and document parts (two passes over the whole request, so a name learnt in
+//! one record is proposed in all), and prints the proposals: one JSON object per line with
+//! `--json`, else a summary of counts (never the names themselves). A document that cannot be
+//! read is reported on stderr with its reason; none is silently skipped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::Context;
-use sar_pipeline::export::{Export, PersonKind as ExportKind, Record};
+use rayon::prelude::*;
+use sar_pipeline::export::{Body, Export};
+use sar_pipeline::gather::{GatherInput, RecordBody, Scope, gather};
+use sar_pipeline::stages::detect::to_detect_person;
 use sar_redaction::detect::{self, Detector, Policy, Proposal};
+use sar_redaction::extract::{self, ExtractError, Extracted};
 use serde::Serialize;
 
 #[derive(Debug, clap::Args)]
@@ -45,10 +49,11 @@ struct Line<'a> {
     proposal: &'a Proposal,
 }
 
-/// A piece of text to scan: a record's title or body.
+/// A piece of text to scan: a record's title, file name, text or a document part.
 struct Piece<'a> {
     record: &'a str,
-    part: &'static str,
+    part: String,
+    page: Option<u32>,
     text: &'a str,
 }
 
@@ -75,46 +80,117 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let mut detector = Detector::new(people, &relationships, &args.subject, policy)?;
 
-    let records: Vec<&Record> = if args.all_records {
+    // Every document once, in parallel.
+    let extracted: HashMap<&str, Result<Extracted, String>> = export
+        .records
+        .par_iter()
+        .filter_map(|r| match &r.body {
+            Body::File(path) => {
+                let result = export
+                    .read_file(path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| {
+                        extract::extract(path, &bytes).map_err(|e: ExtractError| e.to_string())
+                    });
+                Some((r.id.as_str(), result))
+            }
+            Body::Text(_) => None,
+        })
+        .collect();
+
+    // The records gathered for the subject, and (scanned too, but not counted as gathered)
+    // those gathering put to a reviewer.
+    let mut gathered_ids: Option<std::collections::HashSet<String>> = None;
+    let records: Vec<&sar_pipeline::export::Record> = if args.all_records {
         export.records.iter().collect()
     } else {
-        gather(&export, detector.subject())
+        let subject = sar_pipeline::ids::PersonId::new(args.subject.clone());
+        let scope = Scope::default();
+        let input = GatherInput {
+            people: &export.people,
+            relationships: &export.relationships,
+            records: &export.records,
+            subject: &subject,
+            scope: &scope,
+        };
+        let gathered = gather(input, |record| {
+            Some(match (&record.body, extracted.get(record.id.as_str())) {
+                (Body::Text(t), _) => RecordBody::readable(t.clone()),
+                (_, Some(Ok(e))) if !e.is_blank() => RecordBody::readable(e.full_text()),
+                (_, Some(Ok(_))) => RecordBody::unreadable("no text in the document"),
+                (_, Some(Err(reason))) => RecordBody::unreadable(reason.clone()),
+                (_, None) => RecordBody::unreadable("not read"),
+            })
+        })?;
+        let ids: std::collections::HashSet<&str> =
+            gathered.all_ids().map(|id| id.as_str()).collect();
+        let review: std::collections::HashSet<&str> = gathered
+            .needs_review
+            .iter()
+            .map(|r| r.record.as_str())
+            .collect();
+        for id in &review {
+            eprintln!(
+                "sar detect: record {id}: put to a reviewer by gathering (unreadable or ambiguous)"
+            );
+        }
+        gathered_ids = Some(ids.iter().map(|s| s.to_string()).collect());
+        export
+            .records
+            .iter()
+            .filter(|r| ids.contains(r.id.as_str()) || review.contains(r.id.as_str()))
+            .collect()
     };
+
     let mut pieces = Vec::new();
     let mut unreadable = 0usize;
     for record in &records {
+        let id = record.id.as_str();
         if let Some(title) = record.title.as_deref() {
             pieces.push(Piece {
-                record: record.id.as_str(),
-                part: "title",
+                record: id,
+                part: "title".into(),
+                page: None,
                 text: title,
             });
         }
-        if let Some(file) = record.file() {
-            // A file's name can name someone ("letter to NAME.pdf").
-            pieces.push(Piece {
-                record: record.id.as_str(),
-                part: "file_name",
-                text: file,
-            });
-        }
-        match (record.text(), record.file()) {
-            (Some(text), _) => pieces.push(Piece {
-                record: record.id.as_str(),
-                part: "text",
+        match &record.body {
+            Body::Text(text) => pieces.push(Piece {
+                record: id,
+                part: "text".into(),
+                page: None,
                 text,
             }),
-            (None, Some(_)) => {
-                unreadable += 1;
-                eprintln!(
-                    "sar detect: record {}: document not yet readable (text extraction is not built yet); review it by hand",
-                    record.id
-                );
+            Body::File(path) => {
+                pieces.push(Piece {
+                    record: id,
+                    part: "file_name".into(),
+                    page: None,
+                    text: path,
+                });
+                match extracted.get(id) {
+                    Some(Ok(e)) => {
+                        for part in &e.parts {
+                            pieces.push(Piece {
+                                record: id,
+                                part: part.kind.to_string(),
+                                page: part.page,
+                                text: &part.text,
+                            });
+                        }
+                        for a in &e.unread_attachments {
+                            eprintln!(
+                                "sar detect: record {id}: attachment {a} could not be read; review it by hand"
+                            );
+                        }
+                    }
+                    Some(Err(reason)) => {
+                        unreadable += 1;
+                        eprintln!("sar detect: record {id}: {reason}");
+                    }
+                    None => {}
+                }
             }
-            (None, None) => eprintln!(
-                "sar detect: record {}: has neither text nor file",
-                record.id
-            ),
         }
     }
     let texts: Vec<&str> = pieces.iter().map(|p| p.text).collect();
@@ -123,15 +199,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     if args.json {
-        let gathered: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        let gathered: Vec<&str> = records
+            .iter()
+            .map(|r| r.id.as_str())
+            .filter(|id| gathered_ids.as_ref().is_none_or(|g| g.contains(*id)))
+            .collect();
         serde_json::to_writer(&mut out, &serde_json::json!({ "gathered": gathered }))?;
         out.write_all(b"\n")?;
         for (piece, proposals) in pieces.iter().zip(&found) {
             for proposal in proposals {
                 let line = Line {
                     record_id: piece.record,
-                    part: piece.part,
-                    page: None,
+                    part: &piece.part,
+                    page: piece.page,
                     proposal,
                 };
                 serde_json::to_writer(&mut out, &line)?;
@@ -151,7 +231,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         writeln!(
             out,
-            "subject {}: {} records gathered, {} texts scanned, {} documents not yet readable",
+            "subject {}: {} records gathered, {} texts scanned, {} documents unreadable (listed above)",
             args.subject,
             records.len(),
             pieces.len(),
@@ -169,64 +249,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn to_detect_person(p: &sar_pipeline::export::Person) -> detect::Person {
-    detect::Person {
-        id: p.id.as_str().to_string(),
-        name: p.name.clone(),
-        aliases: p.aliases.clone(),
-        gender: p.gender.clone(),
-        dob: p.dob.clone(),
-        kind: Some(match p.kind {
-            ExportKind::Worker => detect::PersonKind::Worker,
-            _ => detect::PersonKind::Citizen,
-        }),
-        job_title: p.job_title.clone(),
-        organisation: p.organisation.clone(),
-        address: p.address.clone(),
-        phone: p.phone.clone(),
-        email: p.email.clone(),
-        nhs_number: p.nhs_number.clone(),
-        ni_number: p.ni_number.clone(),
-        upn: p.upn.clone(),
-    }
-}
-
-/// The subject's records: on their file, linked to them, or naming them by full name or
-/// alias. A stand-in for the pipeline's gathering stage (which also handles namesakes).
-pub fn gather<'e>(export: &'e Export, subject: &detect::Person) -> Vec<&'e Record> {
-    let mut names: Vec<String> = vec![subject.name.to_lowercase()];
-    names.extend(subject.aliases.iter().map(|a| a.to_lowercase()));
-    // The given name alone too: records on a relative's file often name the child so. This
-    // also picks up a namesake's records; the pipeline's gathering stage sorts those out.
-    names.extend(
-        subject
-            .name
-            .split_whitespace()
-            .next()
-            .map(str::to_lowercase),
-    );
-    names.retain(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 3);
-    let automaton = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&names)
-        .ok();
-    let mentions = |text: &str| {
-        automaton.as_ref().is_some_and(|ac| {
-            ac.find_iter(text)
-                .any(|m| detect::normalize::is_whole_word(text, m.start(), m.end()))
-        })
-    };
-    export
-        .records
-        .iter()
-        .filter(|r| {
-            r.file_of.as_str() == subject.id
-                || r.people.iter().any(|p| p.as_str() == subject.id)
-                || r.title.as_deref().is_some_and(mentions)
-                || r.text().is_some_and(mentions)
-        })
-        .collect()
 }
