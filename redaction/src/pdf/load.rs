@@ -1,0 +1,128 @@
+//! Opening a PDF: lopdf's loader (with xref repair), decryption with the empty user password, and
+//! the page list. Anything that cannot be opened safely is "needs review".
+
+use std::collections::BTreeMap;
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::error::PdfError;
+
+/// Largest decompressed stream the engine accepts (decompression-bomb guard).
+pub(crate) const MAX_STREAM_BYTES: usize = 128 * 1024 * 1024;
+
+/// Loads and decrypts a document.
+pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
+    if bytes.len() < 8 || !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Err(PdfError::review(None, "not a PDF file (no %PDF- header)"));
+    }
+    let doc = Document::load_mem(bytes).map_err(|e| {
+        PdfError::review(
+            None,
+            format!("the PDF cannot be parsed or repaired ({e}); repair it (e.g. with qpdf) or redact by hand"),
+        )
+    })?;
+    if doc.is_encrypted() || doc.encryption_state.is_some() && doc.trailer.has(b"Encrypt") {
+        // lopdf decrypts on load when the empty user password works; what is still encrypted
+        // needs a password we do not have.
+        if doc.trailer.has(b"Encrypt") && doc.encryption_state.is_none() {
+            return Err(PdfError::review(
+                None,
+                "the PDF is encrypted and does not open with an empty password",
+            ));
+        }
+    }
+    if doc.get_pages().is_empty() {
+        return Err(PdfError::review(None, "the PDF has no readable pages"));
+    }
+    Ok(doc)
+}
+
+/// Page number (1-based) → page object id.
+pub(crate) fn pages(doc: &Document) -> BTreeMap<u32, ObjectId> {
+    doc.get_pages()
+}
+
+/// Looks up an inheritable page attribute (`Resources`, `MediaBox`, `CropBox`, `Rotate`).
+pub(crate) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut dict = doc.get_dictionary(page).ok()?;
+    for _ in 0..64 {
+        if let Ok(v) = dict.get(key) {
+            return Some(doc.dereference(v).map(|(_, o)| o).unwrap_or(v));
+        }
+        let parent = dict.get(b"Parent").ok()?.as_reference().ok()?;
+        dict = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+/// The resource dictionary of a page (inherited if need be).
+pub(crate) fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictionary> {
+    match inherited(doc, page, b"Resources")? {
+        Object::Dictionary(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// The page's crop box (or media box) in default user space.
+pub(crate) fn page_box(doc: &Document, page: ObjectId) -> super::geom::Rect {
+    let read = |key: &[u8]| -> Option<super::geom::Rect> {
+        let Object::Array(a) = inherited(doc, page, key)? else {
+            return None;
+        };
+        let v: Vec<f64> = a
+            .iter()
+            .filter_map(|o| match doc.dereference(o).map(|(_, o)| o).unwrap_or(o) {
+                Object::Integer(i) => Some(*i as f64),
+                Object::Real(r) => Some(f64::from(*r)),
+                _ => None,
+            })
+            .collect();
+        (v.len() == 4).then(|| super::geom::Rect::new(v[0], v[1], v[2], v[3]))
+    };
+    read(b"CropBox")
+        .or_else(|| read(b"MediaBox"))
+        .unwrap_or(super::geom::Rect::new(0.0, 0.0, 612.0, 792.0))
+}
+
+/// The decoded bytes of a page's content streams, concatenated. Errors mean "needs review".
+pub(crate) fn page_content(
+    doc: &Document,
+    page_no: u32,
+    page: ObjectId,
+) -> Result<Vec<u8>, PdfError> {
+    let dict = doc
+        .get_dictionary(page)
+        .map_err(|_| PdfError::review(Some(page_no), "the page object is not a dictionary"))?;
+    let contents = match dict.get(b"Contents") {
+        Ok(c) => c,
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut refs: Vec<&Object> = Vec::new();
+    match doc.dereference(contents).map(|(_, o)| o) {
+        Ok(Object::Array(items)) => refs.extend(items.iter()),
+        Ok(_) => refs.push(contents),
+        Err(_) => return Ok(Vec::new()),
+    }
+    let mut out = Vec::new();
+    for r in refs {
+        let obj = match doc.dereference(r) {
+            Ok((_, o)) => o,
+            // A missing content stream draws nothing (viewers agree).
+            Err(_) => continue,
+        };
+        let Object::Stream(s) = obj else { continue };
+        let data = decompress(s).map_err(|reason| PdfError::review(Some(page_no), reason))?;
+        out.extend_from_slice(&data);
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// Decompressed stream data, bounded; unfiltered streams are returned as they are.
+pub(crate) fn decompress(s: &lopdf::Stream) -> Result<Vec<u8>, String> {
+    if s.dict.get(b"Filter").is_err() {
+        return Ok(s.content.clone());
+    }
+    s.decompressed_content_with_limit(MAX_STREAM_BYTES)
+        .map_err(|e| format!("a content stream cannot be decompressed ({e})"))
+}
