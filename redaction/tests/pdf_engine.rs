@@ -48,7 +48,8 @@ fn build(ops: Vec<Operation>, form_ops: Option<Vec<Operation>>) -> Vec<u8> {
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
-    doc.trailer.set("Info", doc_info(&mut doc));
+    let info = doc_info(&mut doc);
+    doc.trailer.set("Info", info);
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
     out

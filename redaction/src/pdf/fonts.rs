@@ -48,6 +48,9 @@ pub(crate) struct Font {
     cid_map: Option<CMap>,
     /// Type0: the CMap's codes are UCS-2/UTF-16 values.
     ucs2: bool,
+    /// Type0: a non-embedded TrueType CID font addressed by glyph id in the standard Macintosh
+    /// glyph order (ids 3..=97 are ASCII 32..=126).
+    mac_glyph_order: bool,
     cid_widths: HashMap<u32, f64>,
     cid_default_width: f64,
     /// Ascent/descent in text space per unit size, for glyph boxes.
@@ -227,6 +230,15 @@ fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
     found.then_some(names)
 }
 
+/// The number in a glyph name made of one or two letters and digits (`a65`, `g12`).
+fn numeric_name(name: &str) -> Option<usize> {
+    let digits = name.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let prefix = name.len() - digits.len();
+    ((1..=2).contains(&prefix) && (1..=3).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -244,6 +256,7 @@ impl Font {
             simple_widths: Vec::new(),
             cid_map: None,
             ucs2: false,
+            mac_glyph_order: false,
             cid_widths: HashMap::new(),
             cid_default_width: 1.0,
             ascent: 0.75,
@@ -305,7 +318,14 @@ impl Font {
         let Some(Object::Dictionary(cid_font)) = descendant else {
             return;
         };
-        self.set_metrics(doc, get_dict(doc, cid_font, b"FontDescriptor"));
+        let descriptor = get_dict(doc, cid_font, b"FontDescriptor");
+        self.set_metrics(doc, descriptor);
+        let embedded = descriptor.is_some_and(|fd| fd.has(b"FontFile2") || fd.has(b"FontFile3") || fd.has(b"FontFile"));
+        self.mac_glyph_order = self.to_unicode.is_none()
+            && !embedded
+            && self.cid_map.is_none()
+            && !self.ucs2
+            && get_name(doc, cid_font, b"Subtype") == Some(b"CIDFontType2");
         if let Some(dw) = dict_get(doc, cid_font, b"DW").and_then(num) {
             self.cid_default_width = dw / 1000.0;
         }
@@ -415,19 +435,43 @@ impl Font {
             }
             _ => set_default(&mut names),
         }
+        // Fonts of symbols only (not the many text subsets that merely carry the Symbolic flag).
+        let symbolic_font = ["symbol", "dingbat", "wingding", "webding", "cmsy", "cmex", "msam", "msbm", "cmmi"]
+            .iter()
+            .any(|k| lower_base.contains(k));
+        // A standard 14 font drawn by the viewer: unnamed codes draw nothing legible.
+        let not_embedded_14 = metrics.is_some()
+            && !descriptor.is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
         self.simple_text = names
             .iter()
             .enumerate()
             .map(|(code, n)| {
-                let n = n.as_deref()?;
-                glyph_name_to_unicode(n).or_else(|| {
-                    // Unknown names on a non-symbolic TrueType font: the code itself is the best
-                    // guess (pdftotext does the same through the font's cmap).
-                    (subtype == b"TrueType" && code >= 32)
-                        .then(|| font_data::WIN_ANSI[code])
-                        .filter(|w| !w.is_empty())
-                        .and_then(glyph_name_to_unicode)
-                })
+                let win_ansi = || {
+                    let w = font_data::WIN_ANSI[code];
+                    (!w.is_empty()).then(|| glyph_name_to_unicode(w)).flatten()
+                };
+                let Some(n) = n.as_deref() else {
+                    // No glyph name: TrueType fonts address glyphs by code (pdftotext reads the code
+                    // through the font's cmap); for others the code is unused.
+                    let placeholder = (symbolic_font || not_embedded_14)
+                        .then(|| char::from_u32(0xE000 + code as u32).map(String::from))
+                        .flatten();
+                    return (subtype == b"TrueType" && code >= 32).then(win_ansi).flatten().or(placeholder);
+                };
+                if n == ".notdef" {
+                    return None;
+                }
+                glyph_name_to_unicode(n)
+                    .or_else(|| {
+                        // pdfTeX-style names that spell the code itself (`/a65` at code 65).
+                        numeric_name(n).filter(|v| *v == code).and_then(|_| win_ansi())
+                    })
+                    .or_else(|| (subtype == b"TrueType" && code >= 32).then(win_ansi).flatten())
+                    .or_else(|| {
+                        // Symbol and dingbat glyphs: a placeholder that is not a letter, so words
+                        // are never glued to it and pages stay readable.
+                        symbolic_font.then(|| char::from_u32(0xE000 + code as u32).map(String::from)).flatten()
+                    })
             })
             .collect();
 
@@ -530,11 +574,13 @@ impl Font {
                 Some(m) => m.cid(len, code).unwrap_or(code),
                 None => code,
             };
-            let text = mapped.or_else(|| {
-                self.ucs2
-                    .then(|| char::from_u32(code).map(String::from))
-                    .flatten()
-            });
+            let text = mapped
+                .or_else(|| self.ucs2.then(|| char::from_u32(code).map(String::from)).flatten())
+                .or_else(|| {
+                    (self.mac_glyph_order && (3..=97).contains(&cid))
+                        .then(|| char::from_u32(cid + 29).map(String::from))
+                        .flatten()
+                });
             let width = self
                 .cid_widths
                 .get(&cid)

@@ -41,15 +41,55 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// A character of the page text before it is written out: synthetic spaces and line breaks have
+/// no glyph.
+type Item = (char, Option<(u32, Rect)>);
+
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Right-to-left runs drawn left to right (visual order, as Word and many others store them) are
+/// turned into logical order, so that text reads and searches as written.
+fn logical_order(items: &mut [Item]) {
+    let mut i = 0;
+    while i < items.len() {
+        if !is_rtl(items[i].0) {
+            i += 1;
+            continue;
+        }
+        // Extend over RTL chars and the spaces/punctuation between them, within the line.
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < items.len() && items[j].0 != '\n' {
+            if is_rtl(items[j].0) {
+                end = j + 1;
+            } else if items[j].0.is_alphanumeric() {
+                break;
+            }
+            j += 1;
+        }
+        let first = items[start].1.map(|(_, r)| r.x0);
+        let last = items[end - 1].1.map(|(_, r)| r.x0);
+        if let (Some(a), Some(b)) = (first, last)
+            && b > a
+        {
+            items[start..end].reverse();
+        }
+        i = end;
+    }
+}
+
 pub(crate) fn lay_out(glyphs: &[Glyph]) -> Laid {
-    let mut text = String::new();
-    let mut chars = Vec::with_capacity(glyphs.len());
+    let mut items: Vec<Item> = Vec::with_capacity(glyphs.len() + glyphs.len() / 4);
+    let ends_blank = |items: &[Item]| items.last().is_none_or(|(c, _)| *c == ' ' || *c == '\n');
     let mut prev: Option<&Glyph> = None;
     for (gi, g) in glyphs.iter().enumerate() {
         let Some(raw) = g.text.as_deref() else {
             // Unknown glyphs still separate words, so that a term is never glued to them.
-            if !text.ends_with([' ', '\n']) && !text.is_empty() {
-                text.push(' ');
+            if !ends_blank(&items) {
+                items.push((' ', None));
             }
             prev = Some(g);
             continue;
@@ -58,50 +98,55 @@ pub(crate) fn lay_out(glyphs: &[Glyph]) -> Laid {
         if t.is_empty() {
             continue;
         }
-        if let Some(p) = prev {
+        if let Some(p) = prev
+            && !items.is_empty()
+            && items.last().is_some_and(|(c, _)| *c != '\n')
+        {
             let size = p.size.max(g.size).max(1e-6);
             let (dx, dy) = (p.end.0 - p.origin.0, p.end.1 - p.origin.1);
             let len = (dx * dx + dy * dy).sqrt();
-            // Writing direction of the previous glyph; for zero-width glyphs assume left to right
-            // in the glyph's own orientation (upright).
-            let (ux, uy) = if len > 1e-9 {
-                (dx / len, dy / len)
-            } else {
-                (1.0, 0.0)
-            };
+            // Writing direction of the previous glyph (upright left to right if it has no width).
+            let (ux, uy) = if len > 1e-9 { (dx / len, dy / len) } else { (1.0, 0.0) };
             let (vx, vy) = (g.origin.0 - p.end.0, g.origin.1 - p.end.1);
             let along = vx * ux + vy * uy;
             let (wx, wy) = (g.origin.0 - p.origin.0, g.origin.1 - p.origin.1);
             let across = (wx * -uy + wy * ux).abs();
-            if !text.is_empty() && !text.ends_with('\n') {
-                if across > LINE_SHIFT * size || along < -2.0 * size {
-                    while text.ends_with(' ') {
-                        text.pop();
-                    }
-                    text.push('\n');
-                } else if along > WORD_GAP * size && !text.ends_with(' ') && !t.starts_with(' ') {
-                    text.push(' ');
+            if across > LINE_SHIFT * size || along < -2.0 * size {
+                while items.last().is_some_and(|(c, _)| *c == ' ') {
+                    items.pop();
                 }
+                items.push(('\n', None));
+            } else if along > WORD_GAP * size && !ends_blank(&items) && !t.starts_with(' ') {
+                items.push((' ', None));
             }
         }
         for c in t.chars() {
-            if c == ' ' && (text.is_empty() || text.ends_with([' ', '\n'])) {
+            if c == ' ' && ends_blank(&items) {
                 continue;
             }
-            let start = text.len() as u32;
-            text.push(c);
-            chars.push(CharBox {
-                start,
-                end: text.len() as u32,
-                bbox: g.bbox,
-                glyph: gi as u32,
-            });
+            items.push((c, Some((gi as u32, g.bbox))));
         }
         prev = Some(g);
     }
-    while text.ends_with([' ', '\n']) {
-        text.pop();
+    while items.last().is_some_and(|(c, _)| *c == ' ' || *c == '\n') {
+        items.pop();
     }
-    chars.retain(|c| (c.end as usize) <= text.len());
+    if items.iter().any(|(c, _)| is_rtl(*c)) {
+        logical_order(&mut items);
+    }
+    let mut text = String::with_capacity(items.len());
+    let mut chars = Vec::with_capacity(items.len());
+    for (c, g) in items {
+        let start = text.len() as u32;
+        text.push(c);
+        if let Some((glyph, bbox)) = g {
+            chars.push(CharBox {
+                start,
+                end: text.len() as u32,
+                bbox,
+                glyph,
+            });
+        }
+    }
     Laid { text, chars }
 }
