@@ -184,6 +184,13 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
         for m in matches {
             add_text_range(&mut plans, p, m.start, m.end, &plan.terms[m.term].code);
         }
+        // The same terms in the raw bytes of single-byte strings (a font may draw "brown" as
+        // Greek letters): the literal must not survive in the file either.
+        if let Some(raw) = raw_page(p) {
+            for m in matcher.find(&raw) {
+                add_text_range_in(&mut plans, p, &raw.chars, m.start, m.end, &plan.terms[m.term].code);
+            }
+        }
     }
     // Ranges.
     for r in &plan.ranges {
@@ -271,6 +278,7 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
 
     sanitize::sanitize(&mut doc);
     let pdf = sanitize::write(&mut doc)?;
+    if let Ok(p) = std::env::var("SAR_DEBUG_DUMP") { let _ = std::fs::write(p, &pdf); } // TEMP-DEBUG
     verify::verify(
         &pdf,
         &term_texts.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
@@ -278,9 +286,62 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
     Ok(Redacted { pdf, report })
 }
 
-fn add_text_range(
+/// The page laid out from the raw code bytes of its single-byte glyphs, when that differs from
+/// the decoded text.
+fn raw_page(p: &AnalysedPage) -> Option<super::PageText> {
+    let mut differs = false;
+    let glyphs: Vec<super::glyphs::Glyph> = p
+        .content
+        .glyphs
+        .iter()
+        .map(|g| {
+            let mut g = g.clone();
+            let raw = raw_code(&p.content, &g).map(|b| char::from(b).to_string());
+            if raw.is_some() && raw != g.text {
+                differs = true;
+            }
+            g.text = raw;
+            g
+        })
+        .collect();
+    if !differs {
+        return None;
+    }
+    let laid = super::layout::lay_out(&glyphs);
+    Some(super::PageText {
+        page: p.text.page,
+        text: laid.text,
+        chars: laid.chars,
+        page_box: p.text.page_box,
+        image_only: false,
+    })
+}
+
+/// The code byte of a one-byte glyph.
+fn raw_code(c: &super::glyphs::PageContent, g: &super::glyphs::Glyph) -> Option<u8> {
+    if g.loc.len != 1 {
+        return None;
+    }
+    let op = c.streams.get(g.loc.stream as usize)?.ops.get(g.loc.op as usize)?;
+    let elem = match op.operator.as_str() {
+        "TJ" => op.operands.first()?.as_array().ok()?.get(g.loc.elem as usize)?,
+        "\"" => op.operands.get(2)?,
+        _ => op.operands.first()?,
+    };
+    match elem {
+        Object::String(b, _) => b.get(g.loc.byte as usize).copied(),
+        _ => None,
+    }
+}
+
+fn add_text_range(plans: &mut BTreeMap<u32, PagePlan>, p: &AnalysedPage, start: usize, end: usize, code: &str) {
+    add_text_range_in(plans, p, &p.text.chars, start, end, code);
+}
+
+fn add_text_range_in(
     plans: &mut BTreeMap<u32, PagePlan>,
     p: &AnalysedPage,
+    chars: &[super::CharBox],
     start: usize,
     end: usize,
     code: &str,
@@ -289,7 +350,7 @@ fn add_text_range(
     let mut rects = Vec::new();
     let mut invisible = Vec::new();
     let mut last_glyph = None;
-    for c in &p.text.chars {
+    for c in chars {
         if (c.start as usize) < end && (c.end as usize) > start {
             let gi = c.glyph as usize;
             if last_glyph == Some(gi) {
