@@ -402,6 +402,9 @@ impl Font {
         } else {
             &font_data::STANDARD
         };
+        // TeX's Computer Modern text fonts (OT1): codes 0-15 are Greek capitals and ligatures.
+        let tex_base = base_font.split_once('+').map_or(base_font.as_str(), |(_, b)| b).to_ascii_lowercase();
+        let ot1 = ["cmr", "cmbx", "cmti", "cmsl", "cmss", "cmtt", "cmcsc"].iter().any(|p| tex_base.starts_with(p));
         let encoding = dict_get(doc, dict, b"Encoding");
         let set_default = |names: &mut Vec<Option<String>>| match &builtin {
             Some(b) => names.clone_from(b),
@@ -436,7 +439,18 @@ impl Font {
             _ => set_default(&mut names),
         }
         // Fonts of symbols only (not the many text subsets that merely carry the Symbolic flag).
-        let symbolic_font = ["symbol", "dingbat", "wingding", "webding", "cmsy", "cmex", "msam", "msbm", "cmmi"]
+        if ot1 {
+            const OT1: [&str; 16] = [
+                "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ff", "fi",
+                "fl", "ffi", "ffl",
+            ];
+            for (slot, name) in names.iter_mut().zip(OT1) {
+                if slot.is_none() {
+                    *slot = Some(name.to_string());
+                }
+            }
+        }
+        let symbolic_font = ["symbol", "dingbat", "wingding", "webding", "cmsy", "cmex", "msam", "msbm", "cmmi", "line10", "xyatip", "xybtip", "europeanpi"]
             .iter()
             .any(|k| lower_base.contains(k));
         // A standard 14 font drawn by the viewer: unnamed codes draw nothing legible.
@@ -577,9 +591,15 @@ impl Font {
             let text = mapped
                 .or_else(|| self.ucs2.then(|| char::from_u32(code).map(String::from)).flatten())
                 .or_else(|| {
-                    (self.mac_glyph_order && (3..=97).contains(&cid))
-                        .then(|| char::from_u32(cid + 29).map(String::from))
-                        .flatten()
+                    if !self.mac_glyph_order {
+                        return None;
+                    }
+                    match cid {
+                        3..=97 => char::from_u32(cid + 29).map(String::from),
+                        // The Macintosh order continues with Mac Roman's upper half.
+                        98..=225 => glyph_name_to_unicode(font_data::MAC_ROMAN[(cid - 98 + 128) as usize]),
+                        _ => None,
+                    }
                 });
             let width = self
                 .cid_widths

@@ -99,19 +99,53 @@ pub(crate) fn analyse(doc: &lopdf::Document) -> Result<Vec<AnalysedPage>, PdfErr
         .collect()
 }
 
+/// Unknown glyphs that may be part of a word: next to another unknown glyph or touching a known
+/// letter. An isolated unknown glyph (a bullet, a box-drawing sign) cannot hide a name; a run of
+/// them, or one inside a word, can.
+pub(crate) fn undecodable_word_glyphs(glyphs: &[glyphs::Glyph]) -> usize {
+    let touching = |a: &glyphs::Glyph, b: &glyphs::Glyph| {
+        let size = a.size.max(b.size).max(1e-6);
+        let (dx, dy) = (b.origin.0 - a.end.0, b.origin.1 - a.end.1);
+        a.loc.stream == b.loc.stream && (dx * dx + dy * dy).sqrt() < 0.12 * size
+    };
+    let letter = |g: &glyphs::Glyph| g.text.as_deref().is_some_and(|t| t.chars().any(char::is_alphanumeric));
+    let mut n = 0;
+    for (i, g) in glyphs.iter().enumerate() {
+        if g.text.is_some() {
+            continue;
+        }
+        let prev = i.checked_sub(1).and_then(|j| glyphs.get(j));
+        let next = glyphs.get(i + 1);
+        let risky = prev.is_some_and(|p| touching(p, g) && (p.text.is_none() || letter(p)))
+            || next.is_some_and(|q| touching(g, q) && (q.text.is_none() || letter(q)));
+        if risky {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Fails closed on a page whose text cannot all be decoded.
+pub(crate) fn check_decodable(p: &AnalysedPage) -> Result<(), PdfError> {
+    let total = p.content.glyphs.len();
+    let unknown = p.content.unknown_glyphs;
+    if unknown == 0 {
+        return Ok(());
+    }
+    let in_words = undecodable_word_glyphs(&p.content.glyphs);
+    if in_words > 0 || unknown * 10 > total {
+        return Err(PdfError::review(
+            Some(p.text.page),
+            format!("{unknown} of {total} glyphs have no usable encoding or ToUnicode map ({in_words} inside words)"),
+        ));
+    }
+    Ok(())
+}
+
 /// Fails closed on pages that cannot be read with certainty.
 pub(crate) fn check_readable(pages: &[AnalysedPage]) -> Result<(), PdfError> {
     for p in pages {
-        let total = p.content.glyphs.len();
-        let unknown = p.content.unknown_glyphs;
-        // A few unmapped glyphs (bullets, dingbats) are normal; a page that is mostly unmapped
-        // cannot be searched.
-        if unknown > 0 && (unknown * 10 > total || unknown > 200) {
-            return Err(PdfError::review(
-                Some(p.text.page),
-                format!("{unknown} of {total} glyphs have no usable encoding or ToUnicode map"),
-            ));
-        }
+        check_decodable(p)?;
     }
     if let Some(p) = pages.iter().find(|p| p.text.image_only) {
         return Err(PdfError::review(

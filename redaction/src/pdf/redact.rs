@@ -153,14 +153,7 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
     let pages = super::analyse(&doc)?;
     let wants_text = !plan.terms.is_empty() || !plan.ranges.is_empty();
     for p in &pages {
-        let unknown = p.content.unknown_glyphs;
-        let total = p.content.glyphs.len();
-        if unknown > 0 && (unknown * 10 > total || unknown > 200) {
-            return Err(PdfError::review(
-                Some(p.text.page),
-                format!("{unknown} of {total} glyphs have no usable encoding or ToUnicode map"),
-            ));
-        }
+        super::check_decodable(p)?;
         if wants_text && p.text.image_only {
             return Err(PdfError::review(
                 Some(p.text.page),

@@ -82,11 +82,22 @@ impl TermMatcher {
         TermMatcher { ac, patterns }
     }
 
-    /// Every whole-word occurrence of every term in one page's text.
+    /// Every whole-word occurrence of every term in one page's text. Words hyphenated at a line
+    /// end ("Zusam-\nmen") are also matched joined, as pdftotext and readers see them.
     pub fn find(&self, page: &PageText) -> Vec<TermMatch> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
+        let mut out = self.find_pass(ac, page, false);
+        if page.text.contains("-\n") || page.text.contains("\u{2010}\n") || page.text.contains("\u{AD}\n") {
+            out.extend(self.find_pass(ac, page, true));
+        }
+        out.sort_by_key(|m| (m.start, m.end));
+        out.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+        out
+    }
+
+    fn find_pass(&self, ac: &AhoCorasick, page: &PageText, join_hyphens: bool) -> Vec<TermMatch> {
         // Folded, whitespace-free text; `origin[i]` = byte range in the page text of the char
         // that produced folded byte i.
         let mut folded = String::with_capacity(page.text.len());
@@ -96,18 +107,18 @@ impl TermMatcher {
             if c.is_whitespace() {
                 continue;
             }
-            let end = (pos + c.len_utf8()) as u32;
+            let end = pos + c.len_utf8();
+            if join_hyphens && matches!(c, '-' | '\u{2010}' | '\u{AD}') && text[end..].starts_with('\n') {
+                continue;
+            }
             let mut buf = [0u8; 4];
-            for lc in std::iter::once(c)
-                .flat_map(|c| c.nfkc())
-                .flat_map(char::to_lowercase)
-            {
+            for lc in std::iter::once(c).flat_map(|c| c.nfkc()).flat_map(char::to_lowercase) {
                 if lc.is_whitespace() {
                     continue;
                 }
                 let s = lc.encode_utf8(&mut buf);
                 folded.push_str(s);
-                origin.extend(std::iter::repeat_n((pos as u32, end), s.len()));
+                origin.extend(std::iter::repeat_n((pos as u32, end as u32), s.len()));
             }
         }
         let mut out: Vec<TermMatch> = Vec::new();
@@ -117,8 +128,7 @@ impl TermMatcher {
             let end = origin[m.end() - 1].1 as usize;
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            let ok_before =
-                unspaced_script(first) || !before.is_some_and(is_word) || !is_word(first);
+            let ok_before = unspaced_script(first) || !before.is_some_and(is_word) || !is_word(first);
             let ok_after = unspaced_script(last) || !after.is_some_and(is_word) || !is_word(last);
             if ok_before && ok_after {
                 out.push(TermMatch {
@@ -129,8 +139,6 @@ impl TermMatcher {
                 });
             }
         }
-        out.sort_by_key(|m| (m.start, m.end));
-        out.dedup_by(|a, b| a.start == b.start && a.end == b.end);
         out
     }
 }
@@ -175,6 +183,7 @@ mod tests {
         assert_eq!(hits("RENÉE MORGAN", "Renée"), vec!["RENÉE"]);
         assert_eq!(hits("Ku rt came", "Kurt"), vec!["Ku rt"]);
         assert!(hits("Shunt", "hunt").is_empty());
+        assert_eq!(hits("the Zusam-\nmenhang is", "zusammenhang"), vec!["Zusam-\nmenhang"]);
     }
 
     #[test]
