@@ -31,6 +31,15 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
             ));
         }
     }
+    if doc.xref_recovery.is_some() {
+        // The cross-reference data was wrong and had to be corrected or rebuilt: objects may be
+        // missing or come from an older revision, so neither the text we see nor the output is
+        // certain.
+        return Err(PdfError::review(
+            None,
+            "the PDF is damaged (its cross-reference table had to be repaired); repair it (e.g. qpdf) and retry",
+        ));
+    }
     if doc.get_pages().is_empty() {
         return Err(PdfError::review(None, "the PDF has no readable pages"));
     }
@@ -101,16 +110,19 @@ pub(crate) fn page_content(
     match doc.dereference(contents).map(|(_, o)| o) {
         Ok(Object::Array(items)) => refs.extend(items.iter()),
         Ok(_) => refs.push(contents),
-        Err(_) => return Ok(Vec::new()),
+        Err(_) => {
+            return Err(PdfError::review(Some(page_no), "the page's content is missing or damaged"));
+        }
     }
     let mut out = Vec::new();
     for r in refs {
-        let obj = match doc.dereference(r) {
-            Ok((_, o)) => o,
-            // A missing content stream draws nothing (viewers agree).
-            Err(_) => continue,
+        // A content stream that does not load (damaged file) may hold text: fail closed.
+        let Ok((_, Object::Stream(s))) = doc.dereference(r) else {
+            return Err(PdfError::review(
+                Some(page_no),
+                "a content stream of the page is missing or damaged",
+            ));
         };
-        let Object::Stream(s) = obj else { continue };
         let data = decompress(s).map_err(|reason| PdfError::review(Some(page_no), reason))?;
         out.extend_from_slice(&data);
         out.push(b'\n');

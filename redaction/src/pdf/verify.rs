@@ -93,6 +93,7 @@ fn raw_texts(doc: &lopdf::Document) -> Vec<(lopdf::ObjectId, String)> {
             let kind = s.dict.get(b"Type").and_then(|n| n.as_name()).ok();
             let skip = matches!(subtype, Some(b"Image" | b"Type1C" | b"CIDFontType0C" | b"OpenType"))
                 || matches!(kind, Some(b"ObjStm" | b"XRef"))
+                || (s.dict.has(b"N") && !s.dict.has(b"Subtype"))
                 || s.dict.has(b"Length1")
                 || s.dict.has(b"Length2");
             if skip {
