@@ -43,7 +43,38 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
     if doc.get_pages().is_empty() {
         return Err(PdfError::review(None, "the PDF has no readable pages"));
     }
+    check_page_objects(&doc)?;
     Ok(doc)
+}
+
+/// Every object a page draws with (content streams, fonts, XObjects) must have loaded; a dangling
+/// reference means the file is damaged and text may be missing from what we see.
+fn check_page_objects(doc: &Document) -> Result<(), PdfError> {
+    let missing = |o: &Object| matches!(o, Object::Reference(id) if !doc.objects.contains_key(id));
+    for (page_no, page) in pages(doc) {
+        let damaged = || PdfError::review(Some(page_no), "an object the page draws with is missing (damaged file)");
+        let Ok(dict) = doc.get_dictionary(page) else {
+            return Err(PdfError::review(Some(page_no), "the page object is not a dictionary"));
+        };
+        match dict.get(b"Contents") {
+            Ok(c) if missing(c) => return Err(damaged()),
+            Ok(Object::Array(a)) if a.iter().any(missing) => return Err(damaged()),
+            _ => {}
+        }
+        let Some(res) = page_resources(doc, page) else { continue };
+        for cat in [&b"Font"[..], b"XObject"] {
+            let Ok(c) = res.get(cat) else { continue };
+            if missing(c) {
+                return Err(damaged());
+            }
+            if let Ok((_, Object::Dictionary(d))) = doc.dereference(c)
+                && d.iter().any(|(_, v)| missing(v))
+            {
+                return Err(damaged());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Page number (1-based) → page object id.

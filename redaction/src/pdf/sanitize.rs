@@ -28,6 +28,7 @@ const CATALOG_DROP: &[&[u8]] = &[
     b"Collection",
     b"DSS",
     b"AF",
+    b"OutputIntents",
 ];
 
 /// Page entries that are removed.

@@ -3,6 +3,7 @@
 //! stream or string of the file.
 
 use lopdf::Object;
+use rayon::prelude::*;
 
 use super::error::PdfError;
 use super::search::TermMatcher;
@@ -38,25 +39,33 @@ pub fn verify(output: &[u8], removed: &[String]) -> Result<(), PdfError> {
     }
     // Raw scan: literal strings anywhere (metadata, names, leftovers) and decompressed streams.
     let raw = raw_texts(&doc);
-    for (id, text) in &raw {
+    // One search per object: its strings joined by line breaks (each stays a separate "line").
+    let mut by_object: std::collections::BTreeMap<lopdf::ObjectId, String> = std::collections::BTreeMap::new();
+    for (id, text) in raw {
+        let joined = by_object.entry(id).or_default();
+        joined.push_str(&text);
+        joined.push('\u{1F}');
+    }
+    let hit = by_object.into_par_iter().find_map_any(|(id, text)| {
         let page = super::PageText {
             page: 0,
-            text: text.clone(),
+            text,
             chars: Vec::new(),
             page_box: super::Rect::new(0.0, 0.0, 0.0, 0.0),
             image_only: false,
         };
-        if let Some(m) = matcher.find(&page).first() {
-            return Err(PdfError::Leak {
-                page: None,
-                detail: format!(
-                    "removed string #{} is still in the file's raw data (object {} {})",
-                    m.term + 1,
-                    id.0,
-                    id.1
-                ),
-            });
-        }
+        matcher.find(&page).first().map(|m| (id, m.term))
+    });
+    if let Some((id, term)) = hit {
+        return Err(PdfError::Leak {
+            page: None,
+            detail: format!(
+                "removed string #{} is still in the file's raw data (object {} {})",
+                term + 1,
+                id.0,
+                id.1
+            ),
+        });
     }
     Ok(())
 }
