@@ -47,7 +47,7 @@ fn synthetic_pdf(pages: usize) -> Vec<u8> {
                 n = n
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                let r = (n >> 33) as usize;
+                let r = n >> 33;
                 let w = if k % 5 == 2 {
                     GIVEN[r % GIVEN.len()]
                 } else if k % 7 == 3 {

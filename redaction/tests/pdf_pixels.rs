@@ -20,7 +20,12 @@ fn line(x: i64, y: i64, size: i64, text: &str) -> Vec<Operation> {
             "TJ",
             vec![Object::Array(
                 text.split('|')
-                    .flat_map(|part| [Object::String(part.as_bytes().to_vec(), StringFormat::Literal), Object::Integer(-40)])
+                    .flat_map(|part| {
+                        [
+                            Object::String(part.as_bytes().to_vec(), StringFormat::Literal),
+                            Object::Integer(-40),
+                        ]
+                    })
                     .collect(),
             )],
         ),
@@ -35,17 +40,35 @@ fn build() -> Vec<u8> {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman", "Encoding" => "WinAnsiEncoding",
     });
     let mut ops = Vec::new();
-    ops.extend(line(50, 700, 14, "Visit by Karen Oduya to the |family home"));
-    ops.extend(line(50, 650, 11, "Present: the worker, Ka|ren Oduya, and the child"));
+    ops.extend(line(
+        50,
+        700,
+        14,
+        "Visit by Karen Oduya to the |family home",
+    ));
+    ops.extend(line(
+        50,
+        650,
+        11,
+        "Present: the worker, Ka|ren Oduya, and the child",
+    ));
     ops.extend(line(300, 400, 20, "Oduya"));
     ops.extend(line(50, 200, 12, "Nothing to redact on this line at all"));
-    let content = doc.add_object(Stream::new(Dictionary::new(), Content { operations: ops }.encode().unwrap()));
+    let content = doc.add_object(Stream::new(
+        Dictionary::new(),
+        Content { operations: ops }.encode().unwrap(),
+    ));
     let page = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages_id, "Contents" => content,
         "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
         "MediaBox" => vec![0.into(), 0.into(), W.into(), H.into()],
     });
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }));
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
     let mut out = Vec::new();
@@ -91,7 +114,16 @@ fn boxes_cover_the_text_and_nothing_else_changes() {
     }
     let input = build();
     let plan = RedactionPlan {
-        terms: vec![TermRedaction { text: "Karen Oduya".into(), code: "TP".into() }, TermRedaction { text: "Oduya".into(), code: "TP".into() }],
+        terms: vec![
+            TermRedaction {
+                text: "Karen Oduya".into(),
+                code: "TP".into(),
+            },
+            TermRedaction {
+                text: "Oduya".into(),
+                code: "TP".into(),
+            },
+        ],
         ..Default::default()
     };
     let out = pdf::redact(&input, &plan).unwrap();
@@ -105,7 +137,10 @@ fn boxes_cover_the_text_and_nothing_else_changes() {
     // and it covers pixels that had ink before (the text was under it).
     for b in &out.report.boxes {
         let (x0, x1) = (b.rect.x0.ceil() as i64 + 1, b.rect.x1.floor() as i64 - 1);
-        let (y0, y1) = (H - b.rect.y1.floor() as i64 + 1, H - b.rect.y0.ceil() as i64 - 1);
+        let (y0, y1) = (
+            H - b.rect.y1.floor() as i64 + 1,
+            H - b.rect.y0.ceil() as i64 - 1,
+        );
         let (mut dark, mut total, mut inked_before) = (0, 0, 0);
         for y in y0..y1 {
             for x in x0..x1 {
@@ -119,14 +154,21 @@ fn boxes_cover_the_text_and_nothing_else_changes() {
             }
         }
         assert!(total > 0, "box {:?} is empty", b.rect);
-        assert!(dark * 100 >= total * 80, "box {:?}: only {dark} of {total} pixels dark", b.rect);
+        assert!(
+            dark * 100 >= total * 80,
+            "box {:?}: only {dark} of {total} pixels dark",
+            b.rect
+        );
         assert!(inked_before > 0, "box {:?} covers no text", b.rect);
     }
     // Far from every box, nothing changed.
     let near = |x: i64, y: i64| {
         out.report.boxes.iter().any(|b| {
             let (px, py) = (x as f64, (H - y) as f64);
-            px >= b.rect.x0 - 3.0 && px <= b.rect.x1 + 3.0 && py >= b.rect.y0 - 3.0 && py <= b.rect.y1 + 3.0
+            px >= b.rect.x0 - 3.0
+                && px <= b.rect.x1 + 3.0
+                && py >= b.rect.y0 - 3.0
+                && py <= b.rect.y1 + 3.0
         })
     };
     let mut changed = 0;

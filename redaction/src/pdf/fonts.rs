@@ -58,7 +58,6 @@ pub(crate) struct Font {
     pub descent: f64,
     /// Type3: FontMatrix vertical scale relative to the usual 1/1000 (boxes).
     pub vertical_scale: f64,
-    pub is_type3: bool,
 }
 
 fn num(obj: &Object) -> Option<f64> {
@@ -234,9 +233,11 @@ fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
 fn numeric_name(name: &str) -> Option<usize> {
     let digits = name.trim_start_matches(|c: char| c.is_ascii_alphabetic());
     let prefix = name.len() - digits.len();
-    ((1..=2).contains(&prefix) && (1..=3).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
+    ((1..=2).contains(&prefix)
+        && (1..=3).contains(&digits.len())
+        && digits.chars().all(|c| c.is_ascii_digit()))
+    .then(|| digits.parse().ok())
+    .flatten()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -262,7 +263,6 @@ impl Font {
             ascent: 0.75,
             descent: -0.25,
             vertical_scale: 1.0,
-            is_type3: subtype == b"Type3",
         };
         if subtype == b"Type0" {
             font.load_type0(doc, dict);
@@ -279,8 +279,7 @@ impl Font {
             if let (Some(a), Some(d)) = (ascent, descent)
                 && a > 0.0
                 && a <= 2000.0
-                && d <= 0.0
-                && d >= -1000.0
+                && (-1000.0..=0.0).contains(&d)
             {
                 self.ascent = a / 1000.0;
                 self.descent = d / 1000.0;
@@ -320,7 +319,8 @@ impl Font {
         };
         let descriptor = get_dict(doc, cid_font, b"FontDescriptor");
         self.set_metrics(doc, descriptor);
-        let embedded = descriptor.is_some_and(|fd| fd.has(b"FontFile2") || fd.has(b"FontFile3") || fd.has(b"FontFile"));
+        let embedded = descriptor
+            .is_some_and(|fd| fd.has(b"FontFile2") || fd.has(b"FontFile3") || fd.has(b"FontFile"));
         self.mac_glyph_order = self.to_unicode.is_none()
             && !embedded
             && self.cid_map.is_none()
@@ -403,8 +403,13 @@ impl Font {
             &font_data::STANDARD
         };
         // TeX's Computer Modern text fonts (OT1): codes 0-15 are Greek capitals and ligatures.
-        let tex_base = base_font.split_once('+').map_or(base_font.as_str(), |(_, b)| b).to_ascii_lowercase();
-        let ot1 = ["cmr", "cmbx", "cmti", "cmsl", "cmss", "cmtt", "cmcsc"].iter().any(|p| tex_base.starts_with(p));
+        let tex_base = base_font
+            .split_once('+')
+            .map_or(base_font.as_str(), |(_, b)| b)
+            .to_ascii_lowercase();
+        let ot1 = ["cmr", "cmbx", "cmti", "cmsl", "cmss", "cmtt", "cmcsc"]
+            .iter()
+            .any(|p| tex_base.starts_with(p));
         let encoding = dict_get(doc, dict, b"Encoding");
         let set_default = |names: &mut Vec<Option<String>>| match &builtin {
             Some(b) => names.clone_from(b),
@@ -441,8 +446,8 @@ impl Font {
         // Fonts of symbols only (not the many text subsets that merely carry the Symbolic flag).
         if ot1 {
             const OT1: [&str; 16] = [
-                "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega", "ff", "fi",
-                "fl", "ffi", "ffl",
+                "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi",
+                "Omega", "ff", "fi", "fl", "ffi", "ffl",
             ];
             for (slot, name) in names.iter_mut().zip(OT1) {
                 if slot.is_none() {
@@ -450,12 +455,28 @@ impl Font {
                 }
             }
         }
-        let symbolic_font = ["symbol", "dingbat", "wingding", "webding", "cmsy", "cmex", "msam", "msbm", "cmmi", "line10", "xyatip", "xybtip", "europeanpi"]
-            .iter()
-            .any(|k| lower_base.contains(k));
+        let symbolic_font = [
+            "symbol",
+            "dingbat",
+            "wingding",
+            "webding",
+            "cmsy",
+            "cmex",
+            "msam",
+            "msbm",
+            "cmmi",
+            "line10",
+            "xyatip",
+            "xybtip",
+            "europeanpi",
+        ]
+        .iter()
+        .any(|k| lower_base.contains(k));
         // A standard 14 font drawn by the viewer: unnamed codes draw nothing legible.
         let not_embedded_14 = metrics.is_some()
-            && !descriptor.is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
+            && !descriptor.is_some_and(|fd| {
+                fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3")
+            });
         self.simple_text = names
             .iter()
             .enumerate()
@@ -470,7 +491,10 @@ impl Font {
                     let placeholder = (symbolic_font || not_embedded_14)
                         .then(|| char::from_u32(0xE000 + code as u32).map(String::from))
                         .flatten();
-                    return (subtype == b"TrueType" && code >= 32).then(win_ansi).flatten().or(placeholder);
+                    return (subtype == b"TrueType" && code >= 32)
+                        .then(win_ansi)
+                        .flatten()
+                        .or(placeholder);
                 };
                 if n == ".notdef" {
                     return None;
@@ -478,13 +502,21 @@ impl Font {
                 glyph_name_to_unicode(n)
                     .or_else(|| {
                         // pdfTeX-style names that spell the code itself (`/a65` at code 65).
-                        numeric_name(n).filter(|v| *v == code).and_then(|_| win_ansi())
+                        numeric_name(n)
+                            .filter(|v| *v == code)
+                            .and_then(|_| win_ansi())
                     })
-                    .or_else(|| (subtype == b"TrueType" && code >= 32).then(win_ansi).flatten())
+                    .or_else(|| {
+                        (subtype == b"TrueType" && code >= 32)
+                            .then(win_ansi)
+                            .flatten()
+                    })
                     .or_else(|| {
                         // Symbol and dingbat glyphs: a placeholder that is not a letter, so words
                         // are never glued to it and pages stay readable.
-                        symbolic_font.then(|| char::from_u32(0xE000 + code as u32).map(String::from)).flatten()
+                        symbolic_font
+                            .then(|| char::from_u32(0xE000 + code as u32).map(String::from))
+                            .flatten()
                     })
             })
             .collect();
@@ -589,7 +621,11 @@ impl Font {
                 None => code,
             };
             let text = mapped
-                .or_else(|| self.ucs2.then(|| char::from_u32(code).map(String::from)).flatten())
+                .or_else(|| {
+                    self.ucs2
+                        .then(|| char::from_u32(code).map(String::from))
+                        .flatten()
+                })
                 .or_else(|| {
                     if !self.mac_glyph_order {
                         return None;
@@ -597,7 +633,9 @@ impl Font {
                     match cid {
                         3..=97 => char::from_u32(cid + 29).map(String::from),
                         // The Macintosh order continues with Mac Roman's upper half.
-                        98..=225 => glyph_name_to_unicode(font_data::MAC_ROMAN[(cid - 98 + 128) as usize]),
+                        98..=225 => {
+                            glyph_name_to_unicode(font_data::MAC_ROMAN[(cid - 98 + 128) as usize])
+                        }
                         _ => None,
                     }
                 });

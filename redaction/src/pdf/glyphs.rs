@@ -72,8 +72,6 @@ pub(crate) struct ImagePlacement {
     pub matrix: Matrix,
     /// The image XObject (None for inline images).
     pub object: Option<ObjectId>,
-    pub stream: u32,
-    pub op: u32,
 }
 
 /// A painted path: operations `ops` (construction through painting) in stream `stream`.
@@ -373,8 +371,6 @@ impl Interp<'_> {
                             bbox: Rect::new(0.0, 0.0, 1.0, 1.0).transformed(&gs.ctm),
                             matrix: gs.ctm,
                             object: Some(id),
-                            stream,
-                            op: idx,
                         }),
                         Ok(b"Form") => {
                             if form_path.contains(&id) || form_path.len() >= MAX_FORM_DEPTH {
@@ -420,8 +416,6 @@ impl Interp<'_> {
                     bbox: Rect::new(0.0, 0.0, 1.0, 1.0).transformed(&gs.ctm),
                     matrix: gs.ctm,
                     object: None,
-                    stream,
-                    op: idx,
                 }),
                 "m" | "l" => {
                     let v = nums(o);

@@ -202,13 +202,7 @@ fn paint_dark(
 ) {
     if bpc == 8 {
         for c in 0..components {
-            let dark = if components == 4 && c == 3 {
-                255
-            } else if components == 4 {
-                0
-            } else {
-                0
-            };
+            let dark = if components == 4 && c == 3 { 255 } else { 0 };
             row[x * components + c] = if inverted { 255 - dark } else { dark };
         }
     } else {

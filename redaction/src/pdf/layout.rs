@@ -106,7 +106,11 @@ pub(crate) fn lay_out(glyphs: &[Glyph]) -> Laid {
             let (dx, dy) = (p.end.0 - p.origin.0, p.end.1 - p.origin.1);
             let len = (dx * dx + dy * dy).sqrt();
             // Writing direction of the previous glyph (upright left to right if it has no width).
-            let (ux, uy) = if len > 1e-9 { (dx / len, dy / len) } else { (1.0, 0.0) };
+            let (ux, uy) = if len > 1e-9 {
+                (dx / len, dy / len)
+            } else {
+                (1.0, 0.0)
+            };
             let (vx, vy) = (g.origin.0 - p.end.0, g.origin.1 - p.end.1);
             let along = vx * ux + vy * uy;
             let (wx, wy) = (g.origin.0 - p.origin.0, g.origin.1 - p.origin.1);

@@ -52,16 +52,26 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
 fn check_page_objects(doc: &Document) -> Result<(), PdfError> {
     let missing = |o: &Object| matches!(o, Object::Reference(id) if !doc.objects.contains_key(id));
     for (page_no, page) in pages(doc) {
-        let damaged = || PdfError::review(Some(page_no), "an object the page draws with is missing (damaged file)");
+        let damaged = || {
+            PdfError::review(
+                Some(page_no),
+                "an object the page draws with is missing (damaged file)",
+            )
+        };
         let Ok(dict) = doc.get_dictionary(page) else {
-            return Err(PdfError::review(Some(page_no), "the page object is not a dictionary"));
+            return Err(PdfError::review(
+                Some(page_no),
+                "the page object is not a dictionary",
+            ));
         };
         match dict.get(b"Contents") {
             Ok(c) if missing(c) => return Err(damaged()),
             Ok(Object::Array(a)) if a.iter().any(missing) => return Err(damaged()),
             _ => {}
         }
-        let Some(res) = page_resources(doc, page) else { continue };
+        let Some(res) = page_resources(doc, page) else {
+            continue;
+        };
         for cat in [&b"Font"[..], b"XObject"] {
             let Ok(c) = res.get(cat) else { continue };
             if missing(c) {
@@ -142,7 +152,10 @@ pub(crate) fn page_content(
         Ok(Object::Array(items)) => refs.extend(items.iter()),
         Ok(_) => refs.push(contents),
         Err(_) => {
-            return Err(PdfError::review(Some(page_no), "the page's content is missing or damaged"));
+            return Err(PdfError::review(
+                Some(page_no),
+                "the page's content is missing or damaged",
+            ));
         }
     }
     let mut out = Vec::new();

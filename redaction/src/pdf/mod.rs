@@ -75,12 +75,12 @@ pub(crate) fn analyse(doc: &lopdf::Document) -> Result<Vec<AnalysedPage>, PdfErr
             let image_area = content
                 .images
                 .iter()
-                .filter_map(|i| {
+                .map(|i| {
                     let b = &i.bbox;
                     let c = &content.page_box;
                     let w = (b.x1.min(c.x1) - b.x0.max(c.x0)).max(0.0);
                     let h = (b.y1.min(c.y1) - b.y0.max(c.y0)).max(0.0);
-                    Some(w * h)
+                    w * h
                 })
                 .fold(0.0, f64::max);
             let image_only = laid.text.trim().is_empty()
@@ -108,7 +108,11 @@ pub(crate) fn undecodable_word_glyphs(glyphs: &[glyphs::Glyph]) -> usize {
         let (dx, dy) = (b.origin.0 - a.end.0, b.origin.1 - a.end.1);
         a.loc.stream == b.loc.stream && (dx * dx + dy * dy).sqrt() < 0.12 * size
     };
-    let letter = |g: &glyphs::Glyph| g.text.as_deref().is_some_and(|t| t.chars().any(char::is_alphanumeric));
+    let letter = |g: &glyphs::Glyph| {
+        g.text
+            .as_deref()
+            .is_some_and(|t| t.chars().any(char::is_alphanumeric))
+    };
     let mut n = 0;
     for (i, g) in glyphs.iter().enumerate() {
         if g.text.is_some() {
@@ -136,7 +140,9 @@ pub(crate) fn check_decodable(p: &AnalysedPage) -> Result<(), PdfError> {
     if in_words > 0 || unknown * 10 > total {
         return Err(PdfError::review(
             Some(p.text.page),
-            format!("{unknown} of {total} glyphs have no usable encoding or ToUnicode map ({in_words} inside words)"),
+            format!(
+                "{unknown} of {total} glyphs have no usable encoding or ToUnicode map ({in_words} inside words)"
+            ),
         ));
     }
     Ok(())

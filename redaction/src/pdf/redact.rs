@@ -181,7 +181,14 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
         // Greek letters): the literal must not survive in the file either.
         if let Some(raw) = raw_page(p) {
             for m in matcher.find(&raw) {
-                add_text_range_in(&mut plans, p, &raw.chars, m.start, m.end, &plan.terms[m.term].code);
+                add_text_range_in(
+                    &mut plans,
+                    p,
+                    &raw.chars,
+                    m.start,
+                    m.end,
+                    &plan.terms[m.term].code,
+                );
             }
         }
     }
@@ -271,7 +278,6 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
 
     sanitize::sanitize(&mut doc);
     let pdf = sanitize::write(&mut doc)?;
-    if let Ok(p) = std::env::var("SAR_DEBUG_DUMP") { let _ = std::fs::write(p, &pdf); } // TEMP-DEBUG
     verify::verify(
         &pdf,
         &term_texts.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
@@ -315,9 +321,18 @@ fn raw_code(c: &super::glyphs::PageContent, g: &super::glyphs::Glyph) -> Option<
     if g.loc.len != 1 {
         return None;
     }
-    let op = c.streams.get(g.loc.stream as usize)?.ops.get(g.loc.op as usize)?;
+    let op = c
+        .streams
+        .get(g.loc.stream as usize)?
+        .ops
+        .get(g.loc.op as usize)?;
     let elem = match op.operator.as_str() {
-        "TJ" => op.operands.first()?.as_array().ok()?.get(g.loc.elem as usize)?,
+        "TJ" => op
+            .operands
+            .first()?
+            .as_array()
+            .ok()?
+            .get(g.loc.elem as usize)?,
         "\"" => op.operands.get(2)?,
         _ => op.operands.first()?,
     };
@@ -327,7 +342,13 @@ fn raw_code(c: &super::glyphs::PageContent, g: &super::glyphs::Glyph) -> Option<
     }
 }
 
-fn add_text_range(plans: &mut BTreeMap<u32, PagePlan>, p: &AnalysedPage, start: usize, end: usize, code: &str) {
+fn add_text_range(
+    plans: &mut BTreeMap<u32, PagePlan>,
+    p: &AnalysedPage,
+    start: usize,
+    end: usize,
+    code: &str,
+) {
     add_text_range_in(plans, p, &p.text.chars, start, end, code);
 }
 

@@ -78,7 +78,11 @@ pub(crate) fn sanitize(doc: &mut Document) {
         dict.remove(b"OC");
         dict.remove(b"StructParent");
         // pdfTeX's record of an included PDF (file name, its Info dictionary).
-        let ptex: Vec<Vec<u8>> = dict.iter().map(|(k, _)| k.clone()).filter(|k| k.starts_with(b"PTEX.")).collect();
+        let ptex: Vec<Vec<u8>> = dict
+            .iter()
+            .map(|(k, _)| k.clone())
+            .filter(|k| k.starts_with(b"PTEX."))
+            .collect();
         for k in ptex {
             dict.remove(&k);
         }

@@ -89,7 +89,10 @@ impl TermMatcher {
             return Vec::new();
         };
         let mut out = self.find_pass(ac, page, false);
-        if page.text.contains("-\n") || page.text.contains("\u{2010}\n") || page.text.contains("\u{AD}\n") {
+        if page.text.contains("-\n")
+            || page.text.contains("\u{2010}\n")
+            || page.text.contains("\u{AD}\n")
+        {
             out.extend(self.find_pass(ac, page, true));
         }
         out.sort_by_key(|m| (m.start, m.end));
@@ -108,11 +111,17 @@ impl TermMatcher {
                 continue;
             }
             let end = pos + c.len_utf8();
-            if join_hyphens && matches!(c, '-' | '\u{2010}' | '\u{AD}') && text[end..].starts_with('\n') {
+            if join_hyphens
+                && matches!(c, '-' | '\u{2010}' | '\u{AD}')
+                && text[end..].starts_with('\n')
+            {
                 continue;
             }
             let mut buf = [0u8; 4];
-            for lc in std::iter::once(c).flat_map(|c| c.nfkc()).flat_map(char::to_lowercase) {
+            for lc in std::iter::once(c)
+                .flat_map(|c| c.nfkc())
+                .flat_map(char::to_lowercase)
+            {
                 if lc.is_whitespace() {
                     continue;
                 }
@@ -128,7 +137,8 @@ impl TermMatcher {
             let end = origin[m.end() - 1].1 as usize;
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            let ok_before = unspaced_script(first) || !before.is_some_and(is_word) || !is_word(first);
+            let ok_before =
+                unspaced_script(first) || !before.is_some_and(is_word) || !is_word(first);
             let ok_after = unspaced_script(last) || !after.is_some_and(is_word) || !is_word(last);
             if ok_before && ok_after {
                 out.push(TermMatch {
@@ -183,7 +193,10 @@ mod tests {
         assert_eq!(hits("RENÉE MORGAN", "Renée"), vec!["RENÉE"]);
         assert_eq!(hits("Ku rt came", "Kurt"), vec!["Ku rt"]);
         assert!(hits("Shunt", "hunt").is_empty());
-        assert_eq!(hits("the Zusam-\nmenhang is", "zusammenhang"), vec!["Zusam-\nmenhang"]);
+        assert_eq!(
+            hits("the Zusam-\nmenhang is", "zusammenhang"),
+            vec!["Zusam-\nmenhang"]
+        );
     }
 
     #[test]

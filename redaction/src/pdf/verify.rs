@@ -40,7 +40,8 @@ pub fn verify(output: &[u8], removed: &[String]) -> Result<(), PdfError> {
     // Raw scan: literal strings anywhere (metadata, names, leftovers) and decompressed streams.
     let raw = raw_texts(&doc);
     // One search per object: its strings joined by line breaks (each stays a separate "line").
-    let mut by_object: std::collections::BTreeMap<lopdf::ObjectId, String> = std::collections::BTreeMap::new();
+    let mut by_object: std::collections::BTreeMap<lopdf::ObjectId, String> =
+        std::collections::BTreeMap::new();
     for (id, text) in raw {
         let joined = by_object.entry(id).or_default();
         joined.push_str(&text);
@@ -100,8 +101,10 @@ fn raw_texts(doc: &lopdf::Document) -> Vec<(lopdf::ObjectId, String)> {
         if let Object::Stream(s) = obj {
             let subtype = s.dict.get(b"Subtype").and_then(|n| n.as_name()).ok();
             let kind = s.dict.get(b"Type").and_then(|n| n.as_name()).ok();
-            let skip = matches!(subtype, Some(b"Image" | b"Type1C" | b"CIDFontType0C" | b"OpenType"))
-                || matches!(kind, Some(b"ObjStm" | b"XRef"))
+            let skip = matches!(
+                subtype,
+                Some(b"Image" | b"Type1C" | b"CIDFontType0C" | b"OpenType")
+            ) || matches!(kind, Some(b"ObjStm" | b"XRef"))
                 || (s.dict.has(b"N") && !s.dict.has(b"Subtype"))
                 || s.dict.has(b"Length1")
                 || s.dict.has(b"Length2");
@@ -113,7 +116,10 @@ fn raw_texts(doc: &lopdf::Document) -> Vec<(lopdf::ObjectId, String)> {
                 for bytes in string_tokens(&data) {
                     out.push((*id, bytes.iter().map(|&c| char::from(c)).collect()));
                     if bytes.len() >= 2 && bytes.len() % 2 == 0 {
-                        let units: Vec<u16> = bytes.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+                        let units: Vec<u16> = bytes
+                            .chunks(2)
+                            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                            .collect();
                         out.push((*id, String::from_utf16_lossy(&units)));
                     }
                 }
@@ -158,7 +164,10 @@ fn string_tokens(data: &[u8]) -> Vec<Vec<u8>> {
                                 b'0'..=b'7' => {
                                     let mut v = u32::from(e - b'0');
                                     let mut k = 0;
-                                    while k < 2 && i + 1 < data.len() && (b'0'..=b'7').contains(&data[i + 1]) {
+                                    while k < 2
+                                        && i + 1 < data.len()
+                                        && (b'0'..=b'7').contains(&data[i + 1])
+                                    {
                                         i += 1;
                                         v = v * 8 + u32::from(data[i] - b'0');
                                         k += 1;
@@ -191,8 +200,15 @@ fn string_tokens(data: &[u8]) -> Vec<Vec<u8>> {
             }
             b'<' if data.get(i + 1) == Some(&b'<') => i += 2,
             b'<' => {
-                let end = data[i..].iter().position(|&c| c == b'>').map_or(data.len(), |p| i + p);
-                let hex: Vec<u8> = data[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                let end = data[i..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(data.len(), |p| i + p);
+                let hex: Vec<u8> = data[i + 1..end]
+                    .iter()
+                    .copied()
+                    .filter(u8::is_ascii_hexdigit)
+                    .collect();
                 let bytes: Vec<u8> = hex
                     .chunks(2)
                     .map(|p| {
