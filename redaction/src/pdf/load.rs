@@ -167,6 +167,18 @@ pub(crate) fn page_content(
                 "a content stream of the page is missing or damaged",
             ));
         };
+        // A stream whose length is unknown was cut or guessed by the loader (damaged file).
+        let length_known = match s.dict.get(b"Length") {
+            Ok(Object::Integer(n)) => *n as usize == s.content.len() || s.content.len() > 0,
+            Ok(Object::Reference(id)) => doc.objects.contains_key(id) && !s.content.is_empty(),
+            _ => false,
+        };
+        if !length_known {
+            return Err(PdfError::review(
+                Some(page_no),
+                "a content stream of the page has no usable length (damaged file)",
+            ));
+        }
         let data = decompress(s).map_err(|reason| PdfError::review(Some(page_no), reason))?;
         out.extend_from_slice(&data);
         out.push(b'\n');
