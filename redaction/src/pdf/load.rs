@@ -169,7 +169,7 @@ pub(crate) fn page_content(
         };
         // A stream whose length is unknown was cut or guessed by the loader (damaged file).
         let length_known = match s.dict.get(b"Length") {
-            Ok(Object::Integer(n)) => *n as usize == s.content.len() || s.content.len() > 0,
+            Ok(Object::Integer(n)) => *n == 0 || !s.content.is_empty(),
             Ok(Object::Reference(id)) => doc.objects.contains_key(id) && !s.content.is_empty(),
             _ => false,
         };
