@@ -1,9 +1,9 @@
 //! Scores `sar detect` over every request of the labelled dev corpus with the official
 //! scorer (`shared/tools/score.py`, run on this build's `sar`), prints the figures and the
-//! worst misses, and asserts the bars. Until text extraction lands, only records held
-//! as text (and every record's title) are scored: spans in documents are left out.
+//! worst misses, and asserts the bars over every labelled span: text records, titles,
+//! file names and documents (PDF pages, DOCX, emails with their attachments).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn shared() -> PathBuf {
@@ -13,43 +13,6 @@ fn shared() -> PathBuf {
 /// `[hit, total]` out of the scorer's JSON.
 fn pair(v: &serde_json::Value) -> (f64, f64) {
     (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0))
-}
-
-/// Writes a copy of the corpus whose labels hold only spans in text records' `text` and in
-/// titles: what this build can read. Returns its root.
-fn text_only_corpus(corpus: &Path, out: &Path) -> PathBuf {
-    let root = out.join("corpus");
-    for dir in ["labels", "requests"] {
-        std::fs::create_dir_all(root.join(dir)).unwrap();
-    }
-    std::os::unix::fs::symlink(
-        corpus.join("exports").canonicalize().unwrap(),
-        root.join("exports"),
-    )
-    .unwrap();
-    for entry in std::fs::read_dir(corpus.join("requests")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, root.join("requests").join(p.file_name().unwrap())).unwrap();
-    }
-    for entry in std::fs::read_dir(corpus.join("labels")).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        if name.starts_with('_') || !name.ends_with(".json") {
-            continue;
-        }
-        let mut labels: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        for subject in labels["subjects"].as_array_mut().unwrap() {
-            let spans = subject["spans"].as_array_mut().unwrap();
-            spans.retain(|s| matches!(s["field"].as_str(), Some("text") | Some("title")));
-        }
-        std::fs::write(
-            root.join("labels").join(&name),
-            serde_json::to_vec(&labels).unwrap(),
-        )
-        .unwrap();
-    }
-    root
 }
 
 #[test]
@@ -68,8 +31,7 @@ fn dev_corpus_recall_and_retention() {
         println!("SKIPPED: python3 is not installed (the official scorer needs it)");
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let scored = text_only_corpus(&corpus, tmp.path());
+    let scored = corpus.clone();
     let sar = env!("CARGO_BIN_EXE_sar");
     let run = |extra: &[&str]| {
         Command::new("python3")
@@ -99,7 +61,7 @@ fn dev_corpus_recall_and_retention() {
     let (rh, rn) = pair(&totals["keep_all"]);
     let (known, unknown, retention) = (kh / kn, uh / un, rh / rn);
     println!(
-        "text-only figures: known people + identifiers {:.2}% ({kh}/{kn}), unknown people {:.2}% ({uh}/{un}), retention {:.2}% ({rh}/{rn})",
+        "dev corpus figures: known people + identifiers {:.2}% ({kh}/{kn}), unknown people {:.2}% ({uh}/{un}), retention {:.2}% ({rh}/{rn})",
         100.0 * known,
         100.0 * unknown,
         100.0 * retention
