@@ -10,11 +10,13 @@
 //! - [`store`]: the database (SQLite embedded default, PostgreSQL), the one place SQL lives.
 //! - [`import`]: loading an export into the store, idempotently, listing problems.
 //! - [`request`]: subject access requests and their lifecycle.
+//! - [`generate`]: a seeded synthetic records export with ground truth (`sar generate`).
 //! - [`testing`]: a fresh database per test on both backends (`store_test!`).
 
 pub mod blobs;
 pub mod deadline;
 pub mod export;
+pub mod generate;
 pub mod ids;
 pub mod import;
 pub mod request;

@@ -45,6 +45,8 @@ pub enum Command {
     Deadline(commands::deadline::Args),
     /// The caseload: open requests by days left, overdue first, and on-time rates per month.
     Deadlines(commands::deadlines::Args),
+    /// Write a seeded synthetic records export (families, records, PDFs) with its ground truth.
+    Generate(commands::generate::Args),
     /// Dry run of detection straight over an export (no database).
     Detect(commands::detect::Args),
     /// Truly redact terms and regions from a PDF, sanitise and verify it.

@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command, Global};
 pub mod deadline;
 pub mod deadlines;
 pub mod detect;
+pub mod generate;
 pub mod import;
 pub mod init;
 pub mod pdf;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Deadline(args) => deadline::run(args),
         Command::Detect(args) => detect::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::RedactPdf(args) => pdf::redact(args),
         Command::PdfText(args) => pdf::text(args),
         // Commands that talk to the database share one tokio runtime.
@@ -42,7 +44,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// The database URL in force: `--database-url`, `SAR_DATABASE_URL`, else SQLite in the data
 /// directory.
 pub fn database_url(global: &Global) -> String {
-    global.database_url.clone().unwrap_or_else(|| Db::default_url(&global.data_dir))
+    global
+        .database_url
+        .clone()
+        .unwrap_or_else(|| Db::default_url(&global.data_dir))
 }
 
 /// Opens the store (creating it only for `sar init`).
