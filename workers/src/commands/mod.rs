@@ -44,10 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// The database URL in force: `--database-url`, `SAR_DATABASE_URL`, else SQLite in the data
 /// directory.
 pub fn database_url(global: &Global) -> String {
-    global
-        .database_url
-        .clone()
-        .unwrap_or_else(|| Db::default_url(&global.data_dir))
+    global.database_url.clone().unwrap_or_else(|| Db::default_url(&global.data_dir))
 }
 
 /// Opens the store (creating it only for `sar init`).
