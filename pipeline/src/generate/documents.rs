@@ -79,7 +79,14 @@ pub fn pdf(
                 } else {
                     text::GENERAL
                 };
-                paragraph.push(text::sentence(&mut rng, pool, &plan.slots, &mut planted));
+                // A few tries for a sentence this paragraph does not have yet.
+                for _ in 0..4 {
+                    let s = text::sentence(&mut rng, pool, &plan.slots, &mut planted);
+                    if !paragraph.contains(&s) {
+                        paragraph.push(s);
+                        break;
+                    }
+                }
             }
             push_paragraph(&mut lines, &paragraph.join(" "));
         }

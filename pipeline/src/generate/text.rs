@@ -72,6 +72,15 @@ pub struct Kind {
     pub body: &'static [&'static str],
 }
 
+/// How a letter or an email ends (`None` for notes).
+pub fn sign_off(kind: &str, worker: &str) -> Option<String> {
+    match kind {
+        "letter" => Some(format!("Yours sincerely,\n{worker}")),
+        "email" => Some(format!("Thanks,\n{worker}")),
+        _ => None,
+    }
+}
+
 pub fn wording(kind: &str) -> &'static Kind {
     KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
 }
@@ -237,7 +246,6 @@ const KINDS: &[Kind] = &[
             "Family time with {c} will take place at the family centre on Saturdays.",
             "Please let {sw} know if you cannot attend; the office number is {office_phone}.",
             "A copy of this letter has been sent to {dad} at {dad_address}.",
-            "Yours sincerely,\n{worker}",
         ],
     },
     Kind {
@@ -257,7 +265,6 @@ const KINDS: &[Kind] = &[
             "{mum} rang the office to say {c} had not come home last night.",
             "{teacher} says {c}'s attendance has improved.",
             "{nan} has offered to have {c} and {sib} over the holidays.",
-            "Thanks,\n{worker}",
         ],
     },
     Kind {

@@ -355,7 +355,15 @@ fn plan_one(
             body.push(s);
         }
     }
-    body.push(format!("Note: there is a {marker}."));
+    let article = if marker.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    body.push(format!("Note: there is {article} {marker}."));
+    if let Some(end) = text::sign_off(kind, &cast.people[author].name()) {
+        body.push(end);
+    }
     let text = body.join("\n\n");
 
     let people = people_for(rng, cast, focus, reason, &planted);
