@@ -219,7 +219,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &family_name,
         b_year(year, subject_age, 22, 34),
         Some(home.clone()),
-        true,
     );
     let father_home = ids::address(b.rng);
     let father = b.citizen(
@@ -229,7 +228,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &father_name,
         b_year(year, subject_age, 24, 38),
         Some(father_home),
-        true,
     );
     let subject = b.citizen_on(
         Role::Subject,
@@ -238,7 +236,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &father_name,
         subject_dob,
         Some(home.clone()),
-        true,
     );
     let sibling_dob = b.date_in(year - subject_age - 2);
     let sibling_gender = b.gender();
@@ -249,7 +246,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &father_name,
         sibling_dob,
         Some(home.clone()),
-        true,
     );
     let half_dob = b.date_in(year - subject_age + 6);
     let half_gender = b.gender();
@@ -261,7 +257,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &partner_name,
         half_dob,
         Some(home.clone()),
-        true,
     );
     let partner = b.citizen(
         Role::MothersPartner,
@@ -270,7 +265,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &partner_name,
         b_year(year, subject_age, 20, 36),
         Some(home.clone()),
-        true,
     );
     let gran = b.citizen(
         Role::Grandmother,
@@ -279,7 +273,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &family_name,
         b_year(year, subject_age, 42, 56),
         None,
-        true,
     );
     let grandad = b.citizen(
         Role::Grandfather,
@@ -288,7 +281,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &family_name,
         b_year(year, subject_age, 44, 60),
         None,
-        true,
     );
     let carer_name = b.surname();
     let carer_home = ids::address(b.rng);
@@ -299,7 +291,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &carer_name,
         b_year(year, subject_age, 30, 50),
         Some(carer_home.clone()),
-        true,
     );
     let carer2 = b.citizen(
         Role::FosterCarer,
@@ -308,7 +299,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &carer_name,
         b_year(year, subject_age, 30, 52),
         Some(carer_home.clone()),
-        true,
     );
     let pc_name = b.surname();
     let pc_gender = b.gender();
@@ -321,7 +311,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &pc_name,
         pc_dob,
         Some(carer_home),
-        false,
     );
     let friend_name = b.surname();
     let friend_gender = b.gender();
@@ -333,7 +322,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &friend_name,
         friend_dob,
         None,
-        false,
     );
     let neighbour_name = b.surname();
     let neighbour_gender = b.gender();
@@ -344,7 +332,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
         &neighbour_name,
         b_year(year, subject_age, 30, 60),
         None,
-        false,
     );
     b.people[neighbour].address = Some(ids::address(b.rng));
     if b.rng.chance(60) {
@@ -398,7 +385,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
             &surname,
             b_year(year, 10, 22, 40),
             Some(address.clone()),
-            true,
         );
         let children = b.rng.between(1, 3) as usize;
         for _ in 0..children.min(total - b.people.len()) {
@@ -412,7 +398,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
                 &surname,
                 dob,
                 Some(address.clone()),
-                true,
             );
             b.relationships.push((
                 child,
@@ -449,7 +434,6 @@ pub fn cast(rng: &mut Rng, total: usize, export_date: Date, care_leaver: bool) -
             &surname,
             b_year(year, subject_age, 15, 40),
             None,
-            false,
         );
         b.people[idx].id.clear();
         unlisted.push(idx);
@@ -526,12 +510,11 @@ impl Builder<'_> {
         surname: &str,
         born: (i16, u64, u64),
         address: Option<String>,
-        with_ids: bool,
     ) -> usize {
         let (subject_year, from, to) = born;
         let year = subject_year - self.rng.between(from, to) as i16;
         let dob = self.date_in(year);
-        let idx = self.citizen_on(role, family, gender, surname, dob, address, with_ids);
+        let idx = self.citizen_on(role, family, gender, surname, dob, address);
         let p = &mut self.people[idx];
         p.upn = None;
         p.school = None;
@@ -546,8 +529,9 @@ impl Builder<'_> {
         surname: &str,
         dob: Date,
         address: Option<String>,
-        with_ids: bool,
     ) -> usize {
+        // The circle around the subject is known by name only.
+        let with_ids = !matches!(role, Role::PlacementChild | Role::Friend | Role::Neighbour);
         let first = self.first_name(gender);
         let id = self.next_person_id("P");
         let adult = matches!(

@@ -55,7 +55,8 @@ pub fn sentence(
     planted: &mut BTreeSet<String>,
 ) -> String {
     for _ in 0..12 {
-        if let Some(s) = fill(*rng.pick(pool), slots, planted) {
+        let template: &&str = rng.pick(pool);
+        if let Some(s) = fill(template, slots, planted) {
             return s;
         }
     }
