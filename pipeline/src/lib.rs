@@ -13,12 +13,14 @@
 //! - [`request`]: subject access requests and their lifecycle.
 //! - [`stages`]: extract, gather, detect, each run as a queued job.
 //! - [`review`]: proposals' standing from decisions; the four-eyes rule.
+//! - [`generate`]: a seeded synthetic records export with ground truth (`sar generate`).
 //! - [`testing`]: a fresh database per test on both backends (`store_test!`).
 
 pub mod blobs;
 pub mod deadline;
 pub mod export;
 pub mod gather;
+pub mod generate;
 pub mod ids;
 pub mod import;
 pub mod request;

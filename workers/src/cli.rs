@@ -54,6 +54,8 @@ pub enum Command {
     Status(commands::status::Args),
     /// A long-running worker (PostgreSQL deployments: run many, on many machines).
     Worker(commands::worker::Args),
+    /// Write a seeded synthetic records export (families, records, PDFs) with its ground truth.
+    Generate(commands::generate::Args),
     /// Dry run of detection straight over an export (no database).
     Detect(commands::detect::Args),
     /// Truly redact terms and regions from a PDF, sanitise and verify it.

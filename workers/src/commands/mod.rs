@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command, Global};
 pub mod deadline;
 pub mod deadlines;
 pub mod detect;
+pub mod generate;
 pub mod import;
 pub mod init;
 pub mod pdf;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Deadline(args) => deadline::run(args),
         Command::Detect(args) => detect::run(args),
+        Command::Generate(args) => generate::run(args),
         Command::RedactPdf(args) => pdf::redact(args),
         Command::PdfText(args) => pdf::text(args),
         // Commands that talk to the database share one tokio runtime.
