@@ -117,15 +117,60 @@ async fn worker_loop(
     stop: Arc<AtomicBool>,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<PoolReport> {
-    let lease_ms = config.lease.as_millis() as i64;
     let mut report = PoolReport::default();
     let mut idle_rounds = 0u32;
+    let mut errors_in_a_row = 0u32;
     loop {
         if *shutdown.borrow() || stop.load(Ordering::Relaxed) {
             return Ok(report);
         }
+        match step(
+            &db,
+            &blobs,
+            &config,
+            &worker,
+            &stop,
+            &mut shutdown,
+            &mut report,
+            &mut idle_rounds,
+        )
+        .await
+        {
+            Ok(Step::Continue) => errors_in_a_row = 0,
+            Ok(Step::Stop) => return Ok(report),
+            // The database was busy or briefly unreachable: a worker waits and tries again
+            // rather than abandoning the request. Jobs in hand are safe: their leases expire.
+            Err(e) if errors_in_a_row < 20 => {
+                errors_in_a_row += 1;
+                tracing::warn!(%worker, "queue error (attempt {errors_in_a_row}), retrying: {e:#}");
+                tokio::time::sleep(Duration::from_millis(250 * u64::from(errors_in_a_row))).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+enum Step {
+    Continue,
+    Stop,
+}
+
+/// One turn of a worker: claim a job and run it, or wait a little when there is none.
+#[allow(clippy::too_many_arguments)]
+async fn step(
+    db: &Db,
+    blobs: &BlobStore,
+    config: &PoolConfig,
+    worker: &str,
+    stop: &AtomicBool,
+    shutdown: &mut watch::Receiver<bool>,
+    report: &mut PoolReport,
+    idle_rounds: &mut u32,
+) -> anyhow::Result<Step> {
+    let lease_ms = config.lease.as_millis() as i64;
+    {
         db.reap_expired_leases().await?;
-        let jobs = db.claim_jobs(&worker, lease_ms, 1).await?;
+        let jobs = db.claim_jobs(worker, lease_ms, 1).await?;
         let Some(job) = jobs.into_iter().next() else {
             if config.exit_when_idle {
                 let waiting = match &config.request_ref {
@@ -144,24 +189,24 @@ async fn worker_loop(
                 };
                 if waiting == 0 {
                     stop.store(true, Ordering::Relaxed);
-                    return Ok(report);
+                    return Ok(Step::Stop);
                 }
             }
-            idle_rounds = (idle_rounds + 1).min(10);
-            let pause = Duration::from_millis(50 * u64::from(idle_rounds));
+            *idle_rounds = (*idle_rounds + 1).min(10);
+            let pause = Duration::from_millis(50 * u64::from(*idle_rounds));
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => {}
             }
-            continue;
+            return Ok(Step::Continue);
         };
-        idle_rounds = 0;
+        *idle_rounds = 0;
         tracing::debug!(job = job.id, kind = %job.kind, %worker, "claimed");
 
         // Renew the lease while the stage runs.
         let (done_tx, mut done_rx) = watch::channel(false);
         let heartbeat = {
-            let (db, worker, job_id) = (db.clone(), worker.clone(), job.id);
+            let (db, worker, job_id) = (db.clone(), worker.to_string(), job.id);
             tokio::spawn(async move {
                 let every = Duration::from_millis((lease_ms / 3).max(100) as u64);
                 loop {
@@ -176,20 +221,20 @@ async fn worker_loop(
                 }
             })
         };
-        let result = run_stage(&db, &blobs, &job).await;
+        let result = run_stage(db, blobs, &job).await;
         let _ = done_tx.send(true);
         let _ = heartbeat.await;
 
         match result {
             Ok(StageResult::Done { outputs, spawn }) => {
-                if db.complete_job(&job, &worker, &spawn, &outputs).await? {
+                if db.complete_job(&job, worker, &spawn, &outputs).await? {
                     report.completed += 1;
                 } else {
                     tracing::warn!(job = job.id, %worker, "lost the lease before completing; another worker has the job");
                 }
             }
             Ok(StageResult::NotReady) => {
-                db.defer_job(&job, &worker, 200).await?;
+                db.defer_job(&job, worker, 200).await?;
             }
             Err(e) => {
                 let message = e.to_string();
@@ -213,6 +258,7 @@ async fn worker_loop(
                 }
             }
         }
+        Ok(Step::Continue)
     }
 }
 

@@ -1,24 +1,44 @@
-//! Crash recovery: `sar run` killed with SIGKILL at ten seeded points and restarted each time
-//! ends with exactly the proposals and job states of an uninterrupted run; the same with two
-//! `sar worker` processes on PostgreSQL, one of them killed.
+//! Crash recovery: `sar run` on a generated export, killed with SIGKILL at ten seeded points
+//! and restarted each time, ends with exactly the proposals and job states of an uninterrupted
+//! run; the same with two `sar worker` processes on PostgreSQL, one of them killed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const EXPORT: &str = "dev03-medway-caredirector";
-const SUBJECT: &str = "PER-047764";
-
-fn export() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus/dev/exports")
-        .join(EXPORT);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        println!("SKIPPED: {} not found", p.display());
-        None
-    }
+/// A generated care-leaver export (seeded, so every run of the test sees the same one) and its
+/// subject's id.
+fn export() -> Option<(tempfile::TempDir, PathBuf, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    let status = Command::new(env!("CARGO_BIN_EXE_sar"))
+        .args([
+            "generate",
+            "--people",
+            "40",
+            "--records",
+            "4000",
+            "--documents",
+            "80",
+        ])
+        .args([
+            "--pages-per-document",
+            "6",
+            "--care-leaver",
+            "--seed",
+            "42",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "sar generate failed");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("generator.json")).unwrap()).unwrap();
+    let subject = truth["subject"]["id"].as_str().unwrap().to_string();
+    Some((dir, out, subject))
 }
 
 struct Env {
@@ -62,21 +82,18 @@ impl Env {
             .unwrap()
     }
 
-    fn prepare(&self, export: &Path) {
+    fn prepare(&self, export: &Path, subject: &str) {
         self.ok(&["init"]);
         self.ok(&["import", export.to_str().unwrap()]);
-        assert_eq!(
-            self.ok(&[
-                "request",
-                "new",
-                "--subject",
-                SUBJECT,
-                "--received",
-                "2026-11-25"
-            ])
-            .trim(),
-            "SAR-2026-0001"
-        );
+        let reference = self.ok(&[
+            "request",
+            "new",
+            "--subject",
+            subject,
+            "--received",
+            "2026-11-25",
+        ]);
+        assert_eq!(reference.trim(), "SAR-2026-0001");
     }
 
     /// The end state that must not depend on crashes: proposals and job states.
@@ -146,10 +163,14 @@ fn kill_after(mut child: Child, ms: u64) {
 
 #[test]
 fn sar_run_killed_ten_times_ends_as_an_uninterrupted_run() {
-    let Some(export) = export() else { return };
+    let Some((_keep, export, subject)) = export() else {
+        return;
+    };
     let reference = Env::new(None);
-    reference.prepare(&export);
+    reference.prepare(&export, &subject);
+    let started = std::time::Instant::now();
     reference.ok(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
+    let duration_ms = started.elapsed().as_millis() as u64;
     let expected = reference.end_state();
     assert!(
         expected.0.lines().count() > 100,
@@ -157,14 +178,30 @@ fn sar_run_killed_ten_times_ends_as_an_uninterrupted_run() {
     );
 
     let crashed = Env::new(None);
-    crashed.prepare(&export);
-    let points = kill_points(20_261_201, 10, 1_500);
+    crashed.prepare(&export, &subject);
+    // Each restart resumes where the last one stopped, so kill early in a run's span.
+    let points = kill_points(20_261_201, 10, (duration_ms * 3 / 10).max(50));
+    let total = expected.1.len();
+    let mut unfinished_at_kill = Vec::new();
     for ms in &points {
         kill_after(
             crashed.spawn(&["run", "SAR-2026-0001", "--lease-seconds", "1"]),
             *ms,
         );
+        let done = crashed
+            .end_state()
+            .1
+            .iter()
+            .filter(|j| j.2 == "done")
+            .count();
+        unfinished_at_kill.push(total - done.min(total));
     }
+    // The kills must really interrupt work, not land after the run has finished.
+    let interrupted = unfinished_at_kill.iter().filter(|n| **n > 0).count();
+    assert!(
+        interrupted >= 5,
+        "only {interrupted} kills interrupted work: {unfinished_at_kill:?}"
+    );
     crashed.ok(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
     let got = crashed.end_state();
     assert_eq!(
@@ -176,15 +213,16 @@ fn sar_run_killed_ten_times_ends_as_an_uninterrupted_run() {
         "proposals differ after crashes at {points:?} ms"
     );
     println!(
-        "killed at {points:?} ms; {} proposals, {} jobs: identical",
-        got.0.lines().count(),
-        got.1.len()
+        "killed at {points:?} ms, leaving {unfinished_at_kill:?} of {total} jobs unfinished; {} proposals: identical",
+        got.0.lines().count()
     );
 }
 
 #[test]
 fn two_workers_on_postgres_one_killed_end_as_an_uninterrupted_run() {
-    let Some(export) = export() else { return };
+    let Some((_keep, export, subject)) = export() else {
+        return;
+    };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let fresh = |name: &str| rt.block_on(sar_pipeline::testing::fresh_postgres_database(name));
     let Some(reference_url) = fresh("crash_reference") else {
@@ -195,12 +233,12 @@ fn two_workers_on_postgres_one_killed_end_as_an_uninterrupted_run() {
         return;
     };
     let reference = Env::new(Some(reference_url));
-    reference.prepare(&export);
+    reference.prepare(&export, &subject);
     reference.ok(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
     let expected = reference.end_state();
 
     let crashed = Env::new(fresh("crash_workers"));
-    crashed.prepare(&export);
+    crashed.prepare(&export, &subject);
     crashed.ok(&["run", "SAR-2026-0001", "--enqueue-only"]);
     for ms in kill_points(7, 3, 800) {
         let survivor = crashed.spawn(&[

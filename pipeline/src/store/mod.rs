@@ -148,7 +148,7 @@ impl Db {
                 .create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(Duration::from_secs(60))
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)

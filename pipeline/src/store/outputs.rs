@@ -94,9 +94,8 @@ pub(crate) const UPSERT_EXTRACTED: &str = "INSERT INTO extracted (content_sha256
      reason = excluded.reason, parts = excluded.parts, notes = excluded.notes, created_at = excluded.created_at";
 pub(crate) const DELETE_PROPOSALS: &str =
     "DELETE FROM proposals WHERE request_ref = $1 AND record_id = $2";
-pub(crate) const INSERT_PROPOSAL: &str = "INSERT INTO proposals (request_ref, record_id, part, page, start_byte, end_byte, \
-     text, category, action, code, detector, entity, confidence) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+pub(crate) const INSERT_PROPOSALS_HEAD: &str = "INSERT INTO proposals (request_ref, record_id, part, page, \
+     start_byte, end_byte, text, category, action, code, detector, entity, confidence) ";
 
 const GATHERED_FOR: &str = "SELECT record_id, reasons, duplicate_of FROM gathered WHERE request_ref = $1 ORDER BY record_id";
 const SEARCH_LOG_FOR: &str = "SELECT log FROM search_logs WHERE request_ref = $1";
@@ -156,23 +155,25 @@ macro_rules! write_output {
                     .bind(record_id)
                     .execute(&mut *$tx)
                     .await?;
-                for p in proposals {
-                    sqlx::query(INSERT_PROPOSAL)
-                        .bind(request_ref)
-                        .bind(&p.record_id)
-                        .bind(&p.part)
-                        .bind(p.page)
-                        .bind(p.start_byte)
-                        .bind(p.end_byte)
-                        .bind(&p.text)
-                        .bind(&p.category)
-                        .bind(&p.action)
-                        .bind(&p.code)
-                        .bind(&p.detector)
-                        .bind(&p.entity)
-                        .bind(p.confidence)
-                        .execute(&mut *$tx)
-                        .await?;
+                // Many rows per statement: a large request has hundreds of thousands.
+                for chunk in proposals.chunks(1_000) {
+                    let mut insert = sqlx::QueryBuilder::new(INSERT_PROPOSALS_HEAD);
+                    insert.push_values(chunk, |mut row, p| {
+                        row.push_bind(request_ref)
+                            .push_bind(&p.record_id)
+                            .push_bind(&p.part)
+                            .push_bind(p.page)
+                            .push_bind(p.start_byte)
+                            .push_bind(p.end_byte)
+                            .push_bind(&p.text)
+                            .push_bind(&p.category)
+                            .push_bind(&p.action)
+                            .push_bind(&p.code)
+                            .push_bind(&p.detector)
+                            .push_bind(&p.entity)
+                            .push_bind(p.confidence);
+                    });
+                    insert.build().execute(&mut *$tx).await?;
                 }
             }
         }
