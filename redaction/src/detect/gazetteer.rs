@@ -1,8 +1,65 @@
 //! The word lists under `config/gazetteers/` (see its `SOURCES.md`), built into the binary so
 //! detection works without the config directory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
+
+/// A word set keyed by lower-case words, hashed with [`WordHasher`].
+pub type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
+/// A map keyed by lower-case words, hashed with [`WordHasher`].
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+/// The Fx multiply-rotate hash (as in rustc), eight bytes at a time.
+///
+/// Detection looks up every capitalised word of every text in several sets, and the
+/// default SipHash was a visible share of the profile. Fx is not resistant to chosen
+/// collisions, which is acceptable here: the keys are the built-in lists and one export's
+/// names, and a hostile text could at worst slow its own lookups, never change a result.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 macro_rules! list {
     ($name:literal) => {
@@ -14,18 +71,18 @@ macro_rules! list {
 #[derive(Debug, Default)]
 pub struct Gazetteers {
     /// Given names that are not ordinary English words (ONS).
-    pub first_names: HashSet<String>,
+    pub first_names: WordSet,
     /// Given names that are also ordinary English words: a name only when capitalised mid-sentence.
-    pub common_word_names: HashSet<String>,
+    pub common_word_names: WordSet,
     /// Words that are rarely a name in case records (months, places, "Will"): need context.
-    pub lookalikes: HashSet<String>,
+    pub lookalikes: WordSet,
     /// Surnames (US Census, minus English words).
-    pub surnames: HashSet<String>,
-    pub titles: HashSet<String>,
-    pub professional_titles: HashSet<String>,
-    pub relationship_words: HashSet<String>,
-    pub places: HashSet<String>,
-    pub org_words: HashSet<String>,
+    pub surnames: WordSet,
+    pub titles: WordSet,
+    pub professional_titles: WordSet,
+    pub relationship_words: WordSet,
+    pub places: WordSet,
+    pub org_words: WordSet,
     /// Context phrases before a name; `true` when they mark a confidential source.
     pub context_cues: Vec<(String, bool)>,
 }

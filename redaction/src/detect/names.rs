@@ -436,6 +436,9 @@ impl Discovered {
         list.sort();
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // A full DFA, as for the known names: the automaton is built once per request
+            // and scans every text, so the fastest search is worth its memory.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&list)
             .ok()?;
         self.automaton = Some((ac, list));

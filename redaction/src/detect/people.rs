@@ -12,12 +12,11 @@
 //! party goes to a reviewer, except a surname shared with the subject (a family name), which
 //! is kept unless a title points at the third party.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::gazetteer::Gazetteers;
+use super::gazetteer::{Gazetteers, WordMap};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
 use super::policy::Policy;
 use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
@@ -58,10 +57,10 @@ pub struct NameHit {
 pub struct KnownPeople {
     entries: Vec<Entry>,
     /// Folded pattern -> entry.
-    index: HashMap<String, usize>,
+    index: WordMap<usize>,
     automaton: Option<AhoCorasick>,
     /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
-    deletions: HashMap<String, Vec<usize>>,
+    deletions: WordMap<Vec<usize>>,
     gaz: Arc<Gazetteers>,
     subject: usize,
 }
@@ -120,7 +119,7 @@ impl KnownPeople {
         policy: &Policy,
     ) -> Result<KnownPeople, DetectError> {
         let _ = roles;
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: WordMap<usize> = WordMap::default();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |raw: &str, person: usize, form: Form| {
             let pattern = fold_pattern(raw.trim_matches(|c: char| !c.is_alphanumeric()));
@@ -194,7 +193,7 @@ impl KnownPeople {
                     .map_err(|e| DetectError::Automaton(e.to_string()))?,
             )
         };
-        let mut deletions: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut deletions: WordMap<Vec<usize>> = WordMap::default();
         for (id, e) in entries.iter().enumerate() {
             if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike {
                 let mut keys = deletion_variants(&e.pattern);
@@ -335,19 +334,33 @@ impl KnownPeople {
             {
                 continue;
             }
-            let mut candidates: Vec<usize> =
-                self.deletions.get(&lower).cloned().unwrap_or_default();
-            for v in deletion_variants(&lower) {
-                if let Some(ids) = self.deletions.get(&v) {
-                    candidates.extend(ids);
+            // The lowest-numbered entry within one edit, looked up under the word and each of
+            // its one-character deletions (symmetric deletion). One reused buffer holds each
+            // deletion: this runs for every capitalised word of every text.
+            let mut best: Option<usize> = None;
+            let mut consider = |ids: &[usize]| {
+                for &id in ids {
+                    if best.is_none_or(|b| id < b)
+                        && self.entries[id].pattern != lower
+                        && within_one_edit(&self.entries[id].pattern, &lower)
+                    {
+                        best = Some(id);
+                    }
+                }
+            };
+            if let Some(ids) = self.deletions.get(&lower) {
+                consider(ids);
+            }
+            let mut variant = String::with_capacity(lower.len());
+            for (i, ch) in lower.char_indices() {
+                variant.clear();
+                variant.push_str(&lower[..i]);
+                variant.push_str(&lower[i + ch.len_utf8()..]);
+                if let Some(ids) = self.deletions.get(&variant) {
+                    consider(ids);
                 }
             }
-            candidates.sort_unstable();
-            candidates.dedup();
-            let Some(&entry) = candidates.iter().find(|&&id| {
-                self.entries[id].pattern != lower
-                    && within_one_edit(&self.entries[id].pattern, &lower)
-            }) else {
+            let Some(entry) = best else {
                 continue;
             };
             let end = start + word.len();
