@@ -372,7 +372,11 @@ fn form_field_appearances_are_flattened_then_redacted() {
         "hidden widgets are not drawn"
     );
     let start = before[0].text.find("Ward").unwrap();
-    let w = before[0].chars.iter().find(|c| c.start as usize == start).unwrap();
+    let w = before[0]
+        .chars
+        .iter()
+        .find(|c| c.start as usize == start)
+        .unwrap();
     assert!(
         w.bbox.x0 > 150.0 && w.bbox.x0 < 160.0 && w.bbox.y0 > 558.0 && w.bbox.y1 < 582.0,
         "{:?}",

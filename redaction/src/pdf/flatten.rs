@@ -2,7 +2,7 @@
 //! viewer shows in annotations — above all filled-in form field values — is extracted, searched
 //! and redacted like any other page text before sanitising drops `/Annots` and `/AcroForm`.
 //!
-//! Every visible annotation (not Hidden or NoView, not a Popup or Link) with a normal appearance
+//! Every visible annotation (not Hidden or NoView, not a Popup, Link or signature field) with a normal appearance
 //! (`/AP /N`, the state named by `/AS` when `/N` is a dictionary of states) is added to the page's
 //! XObject resources under a fresh name and drawn at the end of the page content with the matrix
 //! that maps its transformed `/BBox` onto its `/Rect`. A form field widget that holds a value but
@@ -77,6 +77,11 @@ fn page_placements(
         if flags & (FLAG_HIDDEN | FLAG_NO_VIEW) != 0 {
             continue;
         }
+        // Signatures are dropped, not flattened: the redacted document is no longer what was
+        // signed, so showing the signature would misrepresent it.
+        if subtype == b"Widget" && field_type(doc, annot) == Some(b"Sig".as_slice()) {
+            continue;
+        }
         match placement(doc, annot) {
             Some(p) => out.push(p),
             None if subtype == b"Widget" && field_has_value(doc, annot) => {
@@ -144,6 +149,23 @@ fn fit(from: &Rect, to: &Rect) -> Option<Matrix> {
     let sx = to.width() / fw;
     let sy = to.height() / fh;
     Some([sx, 0.0, 0.0, sy, to.x0 - sx * from.x0, to.y0 - sy * from.y0])
+}
+
+/// The widget's field type (`/FT`, inherited from its ancestors).
+fn field_type<'a>(doc: &'a Document, widget: &'a Dictionary) -> Option<&'a [u8]> {
+    let mut dict = widget;
+    for _ in 0..MAX_FIELD_DEPTH {
+        if let Ok(ft) = dict.get(b"FT") {
+            return doc.dereference(ft).ok()?.1.as_name().ok();
+        }
+        dict = doc
+            .dereference(dict.get(b"Parent").ok()?)
+            .ok()?
+            .1
+            .as_dict()
+            .ok()?;
+    }
+    None
 }
 
 /// True when the widget's field (the widget or an ancestor) holds a non-empty value.
