@@ -281,7 +281,7 @@ fn build_form(widgets: &[Widget]) -> Vec<u8> {
         let [x0, y0, x1, y1] = w.rect;
         let mut widget = dictionary! {
             "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "F" => w.flags,
-            "T" => s(&format!("field{i}")), "V" => s(w.value),
+            "T" => s(&format!("field{i}")), "V" => utf16_text(w.value),
             "Rect" => vec![x0.into(), y0.into(), x1.into(), y1.into()],
         };
         if let Some(text) = w.shows {
@@ -317,6 +317,14 @@ fn build_form(widgets: &[Widget]) -> Vec<u8> {
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
     out
+}
+
+/// A PDF text string as Acrobat writes field values: UTF-16BE after a byte-order mark (an empty
+/// value is a bare mark).
+fn utf16_text(text: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
 /// `pdftotext` of a PDF, when `SAR_PDF_TOOLS=1` (None otherwise).
@@ -433,7 +441,7 @@ fn form_value_without_appearance_fails_closed() {
         !err.to_string().contains("Fenwick"),
         "errors never quote document text"
     );
-    // An empty field without an appearance has nothing to lose: it is dropped as before.
+    // An empty field (a bare byte-order mark) without an appearance has nothing to lose: it is dropped as before.
     let empty = build_form(&[Widget {
         rect: [150, 560, 350, 580],
         shows: None,

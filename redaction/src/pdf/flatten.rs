@@ -174,7 +174,7 @@ fn field_has_value(doc: &Document, widget: &Dictionary) -> bool {
     for _ in 0..MAX_FIELD_DEPTH {
         if let Ok(v) = dict.get(b"V") {
             return match doc.dereference(v).map(|(_, o)| o) {
-                Ok(Object::String(s, _)) => s.iter().any(|b| !b.is_ascii_whitespace() && *b != 0),
+                Ok(Object::String(s, _)) => has_visible_text(s),
                 Ok(Object::Name(n)) => !n.is_empty() && n.as_slice() != b"Off",
                 Ok(Object::Array(a)) => !a.is_empty(),
                 // A signature value is a dictionary: signatures are dropped, not flattened.
@@ -192,6 +192,20 @@ fn field_has_value(doc: &Document, widget: &Dictionary) -> bool {
         dict = parent;
     }
     false
+}
+
+/// True when a text string (UTF-16BE with a byte-order mark, or single-byte) holds anything but
+/// white space; a bare byte-order mark is an empty value.
+fn has_visible_text(s: &[u8]) -> bool {
+    match s.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => char::decode_utf16(
+            utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)])),
+        )
+        .any(|c| c.map_or(true, |c| !c.is_whitespace() && c != '\0')),
+        None => s.iter().any(|b| !b.is_ascii_whitespace() && *b != 0),
+    }
 }
 
 /// The AcroForm's default resources, used by appearance streams that name fonts without carrying
