@@ -442,12 +442,21 @@ fn form_value_without_appearance_fails_closed() {
         "errors never quote document text"
     );
     // An empty field (a bare byte-order mark) without an appearance has nothing to lose: it is dropped as before.
-    let empty = build_form(&[Widget {
-        rect: [150, 560, 350, 580],
-        shows: None,
-        value: "",
-        flags: 4,
-    }]);
+    // So has a zero-area widget, which no viewer shows: its value goes with the AcroForm.
+    let empty = build_form(&[
+        Widget {
+            rect: [150, 560, 350, 580],
+            shows: None,
+            value: "",
+            flags: 4,
+        },
+        Widget {
+            rect: [0, 0, 0, 0],
+            shows: None,
+            value: "Maud Fenwick",
+            flags: 4,
+        },
+    ]);
     let out = pdf::redact(&empty, &plan(&["Fenwick"])).unwrap();
     assert!(
         pdf::extract_text(&out.pdf).unwrap()[0]

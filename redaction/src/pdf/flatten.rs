@@ -82,6 +82,15 @@ fn page_placements(
         if subtype == b"Widget" && field_type(doc, annot) == Some(b"Sig".as_slice()) {
             continue;
         }
+        // A zero-area annotation shows nothing; its value goes with the AcroForm, as a hidden one's.
+        let shown_area = annot
+            .get(b"Rect")
+            .ok()
+            .and_then(|r| rect_of(doc, r))
+            .is_some_and(|r| r.width() > 0.0 && r.height() > 0.0);
+        if !shown_area {
+            continue;
+        }
         match placement(doc, annot) {
             Some(p) => out.push(p),
             None if subtype == b"Widget" && field_has_value(doc, annot) => {
