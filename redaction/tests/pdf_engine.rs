@@ -249,3 +249,218 @@ fn broken_content_fails_closed() {
     let err = pdf::redact(&bytes, &plan(&["Karen"])).unwrap_err();
     assert!(err.is_needs_review(), "{err}");
 }
+
+/// A form field widget for [`build_form`]: where it sits, what its appearance shows (None: no
+/// appearance), its value and its annotation flags.
+struct Widget {
+    rect: [i64; 4],
+    shows: Option<&'static str>,
+    value: &'static str,
+    flags: i64,
+}
+
+/// A one-page form: the page says "Application form"; each widget is a text field. The first
+/// widget's appearance carries its own font resources and a BBox at the origin; the others have an
+/// offset BBox and rely on the AcroForm's /DR for their font.
+fn build_form(widgets: &[Widget]) -> Vec<u8> {
+    let mut doc = Document::load_mem(&build(
+        text_line(
+            72,
+            700,
+            vec![Operation::new("Tj", vec![s("Application form")])],
+        ),
+        None,
+    ))
+    .unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    let helv = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let mut annots = Vec::new();
+    for (i, w) in widgets.iter().enumerate() {
+        let [x0, y0, x1, y1] = w.rect;
+        let mut widget = dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "F" => w.flags,
+            "T" => s(&format!("field{i}")), "V" => utf16_text(w.value),
+            "Rect" => vec![x0.into(), y0.into(), x1.into(), y1.into()],
+        };
+        if let Some(text) = w.shows {
+            let (bx, by) = if i == 0 { (0, 0) } else { (10, 10) };
+            let body = format!(
+                "/Tx BMC q BT /Helv 10 Tf {} {} Td ({text}) Tj ET Q EMC",
+                bx + 2,
+                by + 5
+            );
+            let mut dict = dictionary! {
+                "BBox" => vec![bx.into(), by.into(), (bx + x1 - x0).into(), (by + y1 - y0).into()],
+            };
+            if i == 0 {
+                dict.set(
+                    "Resources",
+                    dictionary! { "Font" => dictionary! { "Helv" => helv } },
+                );
+            }
+            let ap = doc.add_object(Stream::new(dict, body.into_bytes()));
+            widget.set("AP", dictionary! { "N" => ap });
+        }
+        annots.push(Object::Reference(doc.add_object(widget)));
+    }
+    doc.get_dictionary_mut(page)
+        .unwrap()
+        .set("Annots", annots.clone());
+    let form = doc.add_object(dictionary! {
+        "Fields" => annots,
+        "DR" => dictionary! { "Font" => dictionary! { "Helv" => helv } },
+    });
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    doc.get_dictionary_mut(root).unwrap().set("AcroForm", form);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A PDF text string as Acrobat writes field values: UTF-16BE after a byte-order mark (an empty
+/// value is a bare mark).
+fn utf16_text(text: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// `pdftotext` of a PDF, when `SAR_PDF_TOOLS=1` (None otherwise).
+fn pdftotext(pdf_bytes: &[u8]) -> Option<String> {
+    if std::env::var("SAR_PDF_TOOLS").as_deref() != Ok("1") {
+        println!("SKIPPED: pdftotext check (set SAR_PDF_TOOLS=1 to run it)");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.pdf");
+    std::fs::write(&path, pdf_bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext failed");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn form_field_appearances_are_flattened_then_redacted() {
+    let input = build_form(&[
+        Widget {
+            rect: [150, 600, 350, 620],
+            shows: Some("Maud Fenwick"),
+            value: "Maud Fenwick",
+            flags: 4,
+        },
+        Widget {
+            rect: [150, 560, 350, 580],
+            shows: Some("Ward 7 North"),
+            value: "Ward 7 North",
+            flags: 4,
+        },
+        Widget {
+            rect: [150, 520, 350, 540],
+            shows: Some("Hidden note"),
+            value: "Hidden note",
+            flags: 2,
+        },
+    ]);
+    // Extraction sees the field values, drawn where the widgets are.
+    let before = pdf::extract_text(&input).unwrap();
+    assert!(
+        before[0].text.contains("Maud Fenwick"),
+        "{}",
+        before[0].text
+    );
+    assert!(before[0].text.contains("Ward 7 North"));
+    assert!(
+        !before[0].text.contains("Hidden"),
+        "hidden widgets are not drawn"
+    );
+    let start = before[0].text.find("Ward").unwrap();
+    let w = before[0]
+        .chars
+        .iter()
+        .find(|c| c.start as usize == start)
+        .unwrap();
+    assert!(
+        w.bbox.x0 > 150.0 && w.bbox.x0 < 160.0 && w.bbox.y0 > 558.0 && w.bbox.y1 < 582.0,
+        "{:?}",
+        w.bbox
+    );
+
+    let out = pdf::redact(&input, &plan(&["Fenwick"])).unwrap();
+    assert_eq!(out.report.term_occurrences, 1);
+    let after = pdf::extract_text(&out.pdf).unwrap();
+    assert!(!after[0].text.contains("Fenwick"), "{}", after[0].text);
+    assert!(after[0].text.contains("Maud"));
+    assert!(after[0].text.contains("Ward 7 North"));
+    assert!(after[0].text.contains("Application form"));
+    let doc = Document::load_mem(&out.pdf).unwrap();
+    for (_, page) in doc.get_pages() {
+        assert!(!doc.get_dictionary(page).unwrap().has(b"Annots"));
+    }
+    assert!(!doc.catalog().unwrap().has(b"AcroForm"));
+    let no_annots = doc.objects.values().all(|o| {
+        o.as_dict().map_or(true, |d| {
+            d.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Widget")
+        })
+    });
+    assert!(no_annots, "a widget annotation survived");
+    if let Some(text) = pdftotext(&out.pdf) {
+        assert!(!text.contains("Fenwick"), "{text}");
+        assert!(
+            text.contains("Maud") && text.contains("Ward 7 North"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn form_value_without_appearance_fails_closed() {
+    let input = build_form(&[
+        Widget {
+            rect: [150, 600, 350, 620],
+            shows: Some("Ward 7 North"),
+            value: "Ward 7 North",
+            flags: 4,
+        },
+        Widget {
+            rect: [150, 560, 350, 580],
+            shows: None,
+            value: "Maud Fenwick",
+            flags: 4,
+        },
+    ]);
+    let err = pdf::redact(&input, &plan(&["Fenwick"])).unwrap_err();
+    assert!(err.is_needs_review(), "{err}");
+    assert!(err.to_string().contains("form value"), "{err}");
+    assert!(
+        !err.to_string().contains("Fenwick"),
+        "errors never quote document text"
+    );
+    // An empty field (a bare byte-order mark) without an appearance has nothing to lose: it is dropped as before.
+    // So has a zero-area widget, which no viewer shows: its value goes with the AcroForm.
+    let empty = build_form(&[
+        Widget {
+            rect: [150, 560, 350, 580],
+            shows: None,
+            value: "",
+            flags: 4,
+        },
+        Widget {
+            rect: [0, 0, 0, 0],
+            shows: None,
+            value: "Maud Fenwick",
+            flags: 4,
+        },
+    ]);
+    let out = pdf::redact(&empty, &plan(&["Fenwick"])).unwrap();
+    assert!(
+        pdf::extract_text(&out.pdf).unwrap()[0]
+            .text
+            .contains("Application form")
+    );
+}

@@ -15,7 +15,7 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
     if bytes.len() < 8 || !bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
         return Err(PdfError::review(None, "not a PDF file (no %PDF- header)"));
     }
-    let doc = Document::load_mem(bytes).map_err(|e| {
+    let mut doc = Document::load_mem(bytes).map_err(|e| {
         PdfError::review(
             None,
             format!("the PDF cannot be parsed or repaired ({e}); repair it (e.g. with qpdf) or redact by hand"),
@@ -44,6 +44,8 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Document, PdfError> {
         return Err(PdfError::review(None, "the PDF has no readable pages"));
     }
     check_page_objects(&doc)?;
+    // Before anything reads the text: what annotations show becomes page content.
+    super::flatten::flatten_annotations(&mut doc)?;
     Ok(doc)
 }
 

@@ -14,6 +14,7 @@
 
 mod cmap;
 mod error;
+mod flatten;
 mod font_data;
 mod fonts;
 mod geom;

@@ -1,5 +1,6 @@
 //! Sanitising and writing: drop everything that can carry text outside the page content (document
-//! Info and XMP metadata, annotations, forms, embedded files, JavaScript and actions, optional-content
+//! Info and XMP metadata, annotations and forms (their appearances were flattened into the page
+//! on load, see [`super::flatten`]), embedded files, JavaScript and actions, optional-content
 //! configuration, outlines, the structure tree with its ActualText/Alt, thumbnails, page-piece data,
 //! signatures, encryption), then write the file fresh, so no earlier revision survives.
 
