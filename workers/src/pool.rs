@@ -239,7 +239,7 @@ async fn step(
             Err(e) => {
                 let message = e.to_string();
                 match db
-                    .fail_job(&job, &worker, &message, backoff_ms(job.attempts))
+                    .fail_job(&job, worker, &message, backoff_ms(job.attempts))
                     .await?
                 {
                     FailOutcome::Retrying => {
