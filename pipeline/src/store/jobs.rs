@@ -117,13 +117,14 @@ const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', lease_owner = $
      RETURNING id, kind, request_ref, subject, input_sha256, payload, state, priority, attempts, \
      max_attempts, run_at, lease_owner, lease_until, last_error";
 
-// An expired lease: the worker died or hung. Its attempt counted; the job runs again unless it
-// has used them all.
+// An expired lease: the worker died or hung. Its attempt counted, but a crash says more about
+// the worker than the job, so a job fails for good only after four times its attempts
+// (a document that kills every worker that opens it is still stopped in the end).
 const REAP_EXPIRED: &str = "UPDATE jobs SET \
-     state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, \
+     state = CASE WHEN attempts >= max_attempts * 4 THEN 'failed' ELSE 'queued' END, \
      last_error = COALESCE(last_error, 'the worker stopped renewing its lease (crashed or hung)'), \
      lease_owner = NULL, lease_until = NULL, updated_at = $1, \
-     finished_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE NULL END \
+     finished_at = CASE WHEN attempts >= max_attempts * 4 THEN $1 ELSE NULL END \
      WHERE state = 'running' AND lease_until < $1";
 
 const HEARTBEAT: &str = "UPDATE jobs SET lease_until = $1, heartbeat_at = $2 \
@@ -182,7 +183,8 @@ impl Db {
         Ok(added)
     }
 
-    /// Requeues (or fails, when out of attempts) jobs whose lease expired; returns how many.
+    /// Requeues jobs whose lease expired (or fails them, after four times their attempts);
+    /// returns how many.
     pub async fn reap_expired_leases(&self) -> Result<u64> {
         let now = now_ms();
         Ok(on_pool!(self, |p| sqlx::query(REAP_EXPIRED)
