@@ -91,6 +91,30 @@ pub struct Person {
     pub extra: Map<String, Value>,
 }
 
+impl Person {
+    /// A citizen known only by id and name (tests, small exports built in code).
+    pub fn citizen(id: &str, name: &str) -> Person {
+        Person {
+            id: PersonId::new(id),
+            name: name.to_string(),
+            aliases: Vec::new(),
+            dob: None,
+            gender: None,
+            kind: PersonKind::Citizen,
+            job_title: None,
+            organisation: None,
+            team: None,
+            address: Vec::new(),
+            phone: Vec::new(),
+            email: Vec::new(),
+            nhs_number: Vec::new(),
+            ni_number: Vec::new(),
+            upn: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
 /// A directed edge `from -> to` with the source system's free-text type (`mother`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relationship {

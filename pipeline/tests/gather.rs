@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sar_pipeline::export::{Body, Export, Person, PersonKind, Record, Relationship};
+use sar_pipeline::export::{Body, Export, Person, Record, Relationship};
 use sar_pipeline::gather::{
     Copy, ExclusionReason, GatherInput, Gathered, Reason, RecordBody, RecordText, ReviewReason,
     Scope, gather, read_body,
@@ -309,22 +309,8 @@ fn assert_log_accounts_for_everything(result: &Gathered) {
 
 fn person(id: &str, name: &str, aliases: &[&str]) -> Person {
     Person {
-        id: PersonId::new(id),
-        name: name.to_string(),
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
-        dob: None,
-        gender: None,
-        kind: PersonKind::Citizen,
-        job_title: None,
-        organisation: None,
-        team: None,
-        address: vec![],
-        phone: vec![],
-        email: vec![],
-        nhs_number: vec![],
-        ni_number: vec![],
-        upn: vec![],
-        extra: Default::default(),
+        ..Person::citizen(id, name)
     }
 }
 

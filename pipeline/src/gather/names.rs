@@ -277,27 +277,11 @@ impl NameIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::PersonKind;
-    use crate::ids::PersonId;
 
     fn person(id: &str, name: &str, aliases: &[&str]) -> Person {
         Person {
-            id: PersonId::new(id),
-            name: name.to_string(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            dob: None,
-            gender: None,
-            kind: PersonKind::Citizen,
-            job_title: None,
-            organisation: None,
-            team: None,
-            address: vec![],
-            phone: vec![],
-            email: vec![],
-            nhs_number: vec![],
-            ni_number: vec![],
-            upn: vec![],
-            extra: Default::default(),
+            ..Person::citizen(id, name)
         }
     }
 

@@ -39,15 +39,16 @@ async fn body_of(db: &Db, row: &RecordRow) -> Result<RecordBody, StageError> {
         ));
     };
     let body = match db.extracted(sha).await? {
-        // Text came out (perhaps with an unread attachment, which is flagged separately).
-        Some(e) if !super::extract::parts(&e).is_empty() => {
-            let text: Vec<String> = super::extract::parts(&e)
-                .into_iter()
-                .map(|(_, _, t)| t)
-                .collect();
-            RecordBody::readable(text.join("\n\n"))
+        Some(e) => {
+            let parts = super::extract::parts(&e);
+            if parts.is_empty() {
+                RecordBody::unreadable(e.reason.unwrap_or_else(|| e.status.clone()))
+            } else {
+                // Text came out (perhaps with an unread attachment, which is flagged separately).
+                let text: Vec<String> = parts.into_iter().map(|(_, _, t)| t).collect();
+                RecordBody::readable(text.join("\n\n"))
+            }
         }
-        Some(e) => RecordBody::unreadable(e.reason.unwrap_or_else(|| e.status.clone())),
         None => RecordBody::unreadable("the document was not extracted"),
     };
     Ok(body.with_content_hash(sha.clone()))

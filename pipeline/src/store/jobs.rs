@@ -157,6 +157,21 @@ const DEFER: &str = "UPDATE jobs SET state = 'queued', attempts = attempts - 1, 
      lease_until = NULL, updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND state = 'running'";
 const RUNS_TOTAL: &str = "SELECT COUNT(*), COUNT(DISTINCT job_id) FROM job_runs";
 
+/// The `ENQUEUE` statement bound to one job (on either backend).
+macro_rules! enqueue_query {
+    ($job:expr, $now:expr) => {
+        sqlx::query(ENQUEUE)
+            .bind(&$job.kind)
+            .bind(&$job.request_ref)
+            .bind(&$job.subject)
+            .bind(&$job.input_sha256)
+            .bind($job.payload.to_string())
+            .bind($job.priority)
+            .bind($job.max_attempts)
+            .bind($now)
+    };
+}
+
 impl Db {
     /// Adds jobs (each once, whatever happens); returns how many were new.
     pub async fn enqueue_jobs(&self, jobs: &[NewJob]) -> Result<u64> {
@@ -165,15 +180,7 @@ impl Db {
         on_pool!(self, |p| {
             let mut tx = p.begin_write().await?;
             for job in jobs {
-                added += sqlx::query(ENQUEUE)
-                    .bind(&job.kind)
-                    .bind(&job.request_ref)
-                    .bind(&job.subject)
-                    .bind(&job.input_sha256)
-                    .bind(job.payload.to_string())
-                    .bind(job.priority)
-                    .bind(job.max_attempts)
-                    .bind(now)
+                added += enqueue_query!(job, now)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -265,17 +272,7 @@ impl Db {
                     write_output!(tx, output);
                 }
                 for new in spawn {
-                    sqlx::query(ENQUEUE)
-                        .bind(&new.kind)
-                        .bind(&new.request_ref)
-                        .bind(&new.subject)
-                        .bind(&new.input_sha256)
-                        .bind(new.payload.to_string())
-                        .bind(new.priority)
-                        .bind(new.max_attempts)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
+                    enqueue_query!(new, now).execute(&mut *tx).await?;
                 }
                 sqlx::query(RECORD_RUN)
                     .bind(job.id)
