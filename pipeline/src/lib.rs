@@ -13,10 +13,12 @@
 //! - [`request`]: subject access requests and their lifecycle.
 //! - [`stages`]: extract, gather, detect, each run as a queued job.
 //! - [`review`]: proposals' standing from decisions; the four-eyes rule.
+//! - [`bundle`]: the disclosure bundle (redact, assemble, leak gate, review copy, log, manifest).
 //! - [`generate`]: a seeded synthetic records export with ground truth (`sar generate`).
 //! - [`testing`]: a fresh database per test on both backends (`store_test!`).
 
 pub mod blobs;
+pub mod bundle;
 pub mod deadline;
 pub mod export;
 pub mod gather;

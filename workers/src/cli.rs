@@ -47,6 +47,10 @@ pub enum Command {
     Deadlines(commands::deadlines::Args),
     /// Process a request: extract, gather, detect; leaves proposals waiting for review.
     Run(commands::run::Args),
+    /// Build the disclosure bundle of a signed-off request (disclosure, review copy, log, manifest).
+    Bundle(commands::bundle::Args),
+    /// The whole job on generated data: export, import, request, run, two-person approval, bundle.
+    Demo(commands::demo::Args),
     /// Decide proposed redactions: list, decide, entity, add, approve-all, sign-off.
     #[command(subcommand)]
     Review(commands::review::ReviewCommand),

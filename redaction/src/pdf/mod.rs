@@ -37,7 +37,7 @@ pub use redact::{
     BoxStyle, Fill, RangeRedaction, Redacted, RedactionBox, RedactionPlan, RedactionReport, Region,
     TermRedaction, redact,
 };
-pub use search::find_terms;
+pub use search::{TermMatch, TermMatcher, find_terms};
 pub use verify::verify;
 
 /// Fraction of a page an image must cover for a text-less page to count as a scan.

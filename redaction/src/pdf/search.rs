@@ -100,6 +100,18 @@ impl TermMatcher {
         out
     }
 
+    /// Every occurrence in a piece of text that is not a page (the bundle's leak gate counts
+    /// terms in what it meant to show and in what the output shows, with the same rules).
+    pub fn find_in_text(&self, text: &str) -> Vec<TermMatch> {
+        self.find(&PageText {
+            page: 0,
+            text: text.to_string(),
+            chars: Vec::new(),
+            page_box: super::Rect::new(0.0, 0.0, 0.0, 0.0),
+            image_only: false,
+        })
+    }
+
     fn find_pass(&self, ac: &AhoCorasick, page: &PageText, join_hyphens: bool) -> Vec<TermMatch> {
         // Folded, whitespace-free text; `origin[i]` = byte range in the page text of the char
         // that produced folded byte i.

@@ -7,8 +7,10 @@ use sar_pipeline::store::Db;
 
 use crate::cli::{Cli, Command, Global};
 
+pub mod bundle;
 pub mod deadline;
 pub mod deadlines;
+pub mod demo;
 pub mod detect;
 pub mod generate;
 pub mod import;
@@ -39,6 +41,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Command::Request(cmd) => request::run(&global, cmd).await,
                     Command::Deadlines(args) => deadlines::run(&global, args).await,
                     Command::Run(args) => run::run(&global, args).await,
+                    Command::Bundle(args) => bundle::run(&global, args).await,
+                    Command::Demo(args) => demo::run(&global, args).await,
                     Command::Review(cmd) => review::run(&global, cmd).await,
                     Command::Status(args) => status::run(&global, args).await,
                     Command::Worker(args) => worker::run(&global, args).await,

@@ -1,0 +1,508 @@
+//! What goes into a bundle, read from the store: the gathered records in chronological order, each
+//! with its text (or its PDF) and the redactions reviewers accepted, and the records that cannot be
+//! disclosed (not processed, scans needing a person, copies included once).
+
+use std::collections::{BTreeMap, HashMap};
+
+use sar_redaction::pdf::{self, PdfError, Redacted, RedactionPlan};
+
+use crate::blobs::BlobStore;
+use crate::export::{Person, PersonKind};
+use crate::review::{Reviewed, Standing};
+use crate::stages::extract as extract_stage;
+use crate::store::Db;
+use crate::store::decisions::DecisionRow;
+use crate::store::records::RecordRow;
+
+use super::BundleError;
+use super::layout::Inline;
+
+/// Where a redaction came from, for the redaction log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    /// `proposal:ID` or `manual:ID`.
+    pub source: String,
+    pub detector: String,
+    pub reviewer: String,
+    pub decided_at: i64,
+}
+
+/// One accepted redaction: a byte range of one part's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redaction {
+    pub start: usize,
+    pub end: usize,
+    pub code: String,
+    pub provenance: Provenance,
+}
+
+/// A piece of text with its redactions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// Where the text comes from: `text`, `title`, `body`, `headers`, `attachment:NAME`.
+    pub part: String,
+    pub page: Option<u32>,
+    pub text: String,
+    pub redactions: Vec<Redaction>,
+}
+
+/// A record's body as it goes into the bundle.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Typeset: a text record, or a DOCX, email or text file's extracted parts.
+    Text(Vec<Part>),
+    /// A PDF document: its bytes and its pages' text with redactions (by page).
+    Pdf { bytes: Vec<u8>, pages: Vec<Part> },
+}
+
+/// A record that goes into the bundle.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub record: RecordRow,
+    /// The author's role (job title), never their name.
+    pub author_role: Option<String>,
+    pub on_subjects_file: bool,
+    pub title: Option<Part>,
+    pub content: Content,
+}
+
+/// A record listed in the schedule instead of (or as well as) the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    pub record: RecordRow,
+    pub outcome: ScheduleOutcome,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScheduleOutcome {
+    /// Withheld in full (every word redacted, or a document that could not be redacted safely).
+    Withheld,
+    /// The file is missing, damaged or of a type we cannot read.
+    NotProcessed,
+    /// A scan or attachment nobody could read by machine: a person must look at it.
+    NeedsReview,
+    /// A copy of a record included elsewhere in the bundle.
+    Copy,
+}
+
+/// Everything a bundle is made of.
+pub struct Material {
+    pub items: Vec<Item>,
+    pub schedule: Vec<Scheduled>,
+}
+
+fn is_pdf(bytes: &[u8]) -> bool {
+    bytes.len() > 5
+        && bytes[..1024.min(bytes.len())]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+}
+
+/// Accepted redactions by `(record, part, page)`.
+type RedactionMap = HashMap<(String, String, Option<u32>), Vec<Redaction>>;
+
+fn accepted_redactions(reviewed: &[Reviewed], decisions: &[DecisionRow]) -> RedactionMap {
+    let mut map: RedactionMap = HashMap::new();
+    for r in reviewed {
+        let p = &r.proposal;
+        if r.standing != Standing::Accepted || p.action == "keep" {
+            continue;
+        }
+        let key = (
+            p.record_id.clone(),
+            p.part.clone(),
+            p.page.map(|n| n as u32),
+        );
+        map.entry(key).or_default().push(Redaction {
+            start: p.start_byte.max(0) as usize,
+            end: p.end_byte.max(0) as usize,
+            code: r.effective_code.clone(),
+            provenance: Provenance {
+                source: format!("proposal:{}", p.id),
+                detector: p.detector.clone(),
+                reviewer: r.reviewer.clone().unwrap_or_default(),
+                decided_at: r.decided_at.unwrap_or_default(),
+            },
+        });
+    }
+    for d in decisions.iter().filter(|d| d.scope == "manual") {
+        let (Some(record), Some(part), Some(start), Some(end)) =
+            (&d.record_id, &d.part, d.start_byte, d.end_byte)
+        else {
+            continue;
+        };
+        let key = (record.clone(), part.clone(), d.page.map(|n| n as u32));
+        map.entry(key).or_default().push(Redaction {
+            start: start.max(0) as usize,
+            end: end.max(0) as usize,
+            code: d.code.clone().unwrap_or_else(|| "TP".into()),
+            provenance: Provenance {
+                source: format!("manual:{}", d.id),
+                detector: "manual".into(),
+                reviewer: d.reviewer.clone(),
+                decided_at: d.decided_at,
+            },
+        });
+    }
+    map
+}
+
+/// Widens a range outward to character boundaries (redact more, never less) and clamps it.
+fn snap(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut s = start.min(text.len());
+    let mut e = end.min(text.len()).max(s);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+fn part(
+    map: &mut RedactionMap,
+    record: &str,
+    label: &str,
+    page: Option<u32>,
+    text: String,
+) -> Part {
+    let mut redactions = map
+        .remove(&(record.to_string(), label.to_string(), page))
+        .unwrap_or_default();
+    for r in &mut redactions {
+        (r.start, r.end) = snap(&text, r.start, r.end);
+    }
+    redactions.retain(|r| r.end > r.start);
+    redactions.sort_by(|a, b| (a.start, a.end, &a.code).cmp(&(b.start, b.end, &b.code)));
+    Part {
+        part: label.to_string(),
+        page,
+        text,
+        redactions,
+    }
+}
+
+impl Part {
+    /// The text with every redaction cut out (what a reader may see), for the leak gate.
+    pub fn visible_text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for r in &self.redactions {
+            if r.start > at {
+                out.push_str(&self.text[at..r.start]);
+            }
+            out.push(' ');
+            at = at.max(r.end);
+        }
+        if at < self.text.len() {
+            out.push_str(&self.text[at..]);
+        }
+        out
+    }
+
+    /// The text as inline pieces for typesetting: plain runs and redacted runs (overlapping
+    /// redactions merge into one box with the first one's code).
+    pub fn inlines(&self) -> Vec<Inline> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        let mut i = 0;
+        while i < self.redactions.len() {
+            let r = &self.redactions[i];
+            let (start, mut end) = (r.start.max(at), r.end);
+            let code = r.code.clone();
+            i += 1;
+            while i < self.redactions.len() && self.redactions[i].start < end {
+                end = end.max(self.redactions[i].end);
+                i += 1;
+            }
+            if end <= at {
+                continue;
+            }
+            if start > at {
+                out.push(Inline::Text(self.text[at..start].to_string()));
+            }
+            out.push(Inline::Redacted {
+                text: self.text[start..end].to_string(),
+                code,
+            });
+            at = end;
+        }
+        if at < self.text.len() {
+            out.push(Inline::Text(self.text[at..].to_string()));
+        }
+        out
+    }
+
+    /// The text with each redaction shown as its code in brackets (bookmarks, plain lists).
+    pub fn with_codes(&self) -> String {
+        self.inlines()
+            .into_iter()
+            .map(|i| match i {
+                Inline::Text(t) => t,
+                Inline::Redacted { code, .. } => format!("[{code}]"),
+            })
+            .collect()
+    }
+
+    /// True when nothing readable is left once the redactions are applied.
+    pub fn fully_redacted(&self) -> bool {
+        !self.redactions.is_empty() && !self.visible_text().chars().any(char::is_alphanumeric)
+    }
+}
+
+/// Reads the bundle's material from the store.
+pub async fn load(
+    db: &Db,
+    blobs: &BlobStore,
+    reference: &str,
+    reviewed: &[Reviewed],
+    decisions: &[DecisionRow],
+    subject: &str,
+) -> Result<Material, BundleError> {
+    let gathered = db.gathered(reference).await?;
+    let records: HashMap<String, RecordRow> = db
+        .records()
+        .await?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let people: HashMap<String, Person> = db
+        .people()
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), p))
+        .collect();
+    let mut map = accepted_redactions(reviewed, decisions);
+    let mut items = Vec::new();
+    let mut schedule = Vec::new();
+    for g in &gathered {
+        let Some(row) = records.get(&g.record_id) else {
+            continue;
+        };
+        if let Some(original) = &g.duplicate_of {
+            schedule.push(Scheduled {
+                record: row.clone(),
+                outcome: ScheduleOutcome::Copy,
+                reason: format!("a copy of record {original}, which is included"),
+            });
+            continue;
+        }
+        if !row.is_processable() {
+            schedule.push(Scheduled {
+                record: row.clone(),
+                outcome: ScheduleOutcome::NotProcessed,
+                reason: row
+                    .status_reason
+                    .clone()
+                    .unwrap_or_else(|| "the record could not be read".into()),
+            });
+            continue;
+        }
+        let title = row
+            .title
+            .clone()
+            .map(|t| part(&mut map, &row.id, "title", None, t));
+        let content = if let Some(text) = &row.body_text {
+            Content::Text(vec![part(&mut map, &row.id, "text", None, text.clone())])
+        } else if let Some(sha) = &row.document_sha256 {
+            let Some(extracted) = db.extracted(sha).await? else {
+                schedule.push(Scheduled {
+                    record: row.clone(),
+                    outcome: ScheduleOutcome::NotProcessed,
+                    reason: "the document was not extracted; run `sar run` again".into(),
+                });
+                continue;
+            };
+            match extracted.status.as_str() {
+                extract_stage::OK => {}
+                extract_stage::NEEDS_REVIEW => {
+                    schedule.push(Scheduled {
+                        record: row.clone(),
+                        outcome: ScheduleOutcome::NeedsReview,
+                        reason: extracted.reason.clone().unwrap_or_else(|| {
+                            "a scanned image with no readable text; a person must review it".into()
+                        }),
+                    });
+                    continue;
+                }
+                _ => {
+                    schedule.push(Scheduled {
+                        record: row.clone(),
+                        outcome: ScheduleOutcome::NotProcessed,
+                        reason: extracted
+                            .reason
+                            .clone()
+                            .unwrap_or_else(|| "the document could not be read".into()),
+                    });
+                    continue;
+                }
+            }
+            let parts: Vec<Part> = extract_stage::parts(&extracted)
+                .into_iter()
+                .map(|(label, page, text)| part(&mut map, &row.id, &label, page, text))
+                .collect();
+            let bytes = blobs.get(sha).map_err(|e| BundleError::Document {
+                record: row.id.clone(),
+                detail: e.to_string(),
+            })?;
+            if is_pdf(&bytes) {
+                Content::Pdf {
+                    bytes,
+                    pages: parts,
+                }
+            } else {
+                Content::Text(parts)
+            }
+        } else {
+            Content::Text(vec![])
+        };
+        let author_role = row.author.as_ref().and_then(|a| people.get(a)).map(|p| {
+            match (&p.kind, &p.job_title) {
+                (_, Some(t)) if !t.trim().is_empty() => t.clone(),
+                (PersonKind::Worker, _) => "Worker".into(),
+                (PersonKind::Citizen, _) => "Member of the public".into(),
+            }
+        });
+        items.push(Item {
+            on_subjects_file: row.file_of.as_deref() == Some(subject),
+            author_role,
+            title,
+            content,
+            record: row.clone(),
+        });
+    }
+    items.sort_by(|a, b| {
+        (&a.record.record_date, &a.record.id).cmp(&(&b.record.record_date, &b.record.id))
+    });
+    schedule.sort_by(|a, b| {
+        (a.outcome, &a.record.record_date, &a.record.id).cmp(&(
+            b.outcome,
+            &b.record.record_date,
+            &b.record.id,
+        ))
+    });
+    Ok(Material { items, schedule })
+}
+
+/// A PDF document after true redaction, or why it must be withheld.
+pub enum RedactedDocument {
+    Done(Redacted),
+    Withheld(String),
+}
+
+/// Redacts one PDF item's pages with its accepted ranges. `redactor` is the engine
+/// (`sar_redaction::pdf::redact`; tests pass a broken one to prove the leak gate).
+pub fn redact_pdf(
+    bytes: &[u8],
+    pages: &[Part],
+    box_style: pdf::BoxStyle,
+    redactor: &Redactor,
+) -> RedactedDocument {
+    let plan = RedactionPlan {
+        ranges: pages
+            .iter()
+            .flat_map(|p| {
+                p.redactions.iter().map(|r| pdf::RangeRedaction {
+                    page: p.page.unwrap_or(1),
+                    start: r.start,
+                    end: r.end,
+                    code: r.code.clone(),
+                })
+            })
+            .collect(),
+        box_style,
+        ..RedactionPlan::default()
+    };
+    match redactor(bytes, &plan) {
+        Ok(r) => RedactedDocument::Done(r),
+        Err(PdfError::NeedsReview { page, reason }) => RedactedDocument::Withheld(match page {
+            Some(p) => {
+                format!("page {p} could not be redacted safely ({reason}); a person must review it")
+            }
+            None => format!(
+                "the document could not be redacted safely ({reason}); a person must review it"
+            ),
+        }),
+        Err(e) => RedactedDocument::Withheld(format!(
+            "the document could not be redacted safely ({e}); a person must review it"
+        )),
+    }
+}
+
+/// The PDF redaction engine, as a function so that tests can swap in a faulty one.
+pub type Redactor = dyn Fn(&[u8], &RedactionPlan) -> Result<Redacted, PdfError> + Sync;
+
+/// Codes used, with how many redactions each.
+pub fn codes_used(items: &[Item]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        for p in item.parts() {
+            for r in &p.redactions {
+                *out.entry(r.code.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Item {
+    /// Every part of the record (title first).
+    pub fn parts(&self) -> impl Iterator<Item = &Part> {
+        let body: &[Part] = match &self.content {
+            Content::Text(parts) => parts,
+            Content::Pdf { pages, .. } => pages,
+        };
+        self.title.iter().chain(body.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(start: usize, end: usize) -> Redaction {
+        Redaction {
+            start,
+            end,
+            code: "TP".into(),
+            provenance: Provenance {
+                source: "proposal:1".into(),
+                detector: "t".into(),
+                reviewer: "ann".into(),
+                decided_at: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn visible_text_cuts_out_every_redaction_even_overlapping_ones() {
+        let p = Part {
+            part: "text".into(),
+            page: None,
+            text: "Karen Reid visited Jo".into(),
+            redactions: vec![red(0, 5), red(3, 10), red(19, 21)],
+        };
+        let visible = p.visible_text();
+        assert!(visible.contains(" visited "));
+        assert!(!visible.contains("Karen") && !visible.contains("Reid") && !visible.contains("Jo"));
+        assert!(!p.fully_redacted());
+        assert_eq!(p.with_codes(), "[TP] visited [TP]");
+        assert_eq!(
+            p.inlines()[0],
+            Inline::Redacted {
+                text: "Karen Reid".into(),
+                code: "TP".into()
+            }
+        );
+    }
+
+    #[test]
+    fn ranges_are_widened_to_character_boundaries() {
+        let text = "Zoë Hart";
+        assert_eq!(snap(text, 3, 7), (2, 7));
+        assert_eq!(snap(text, 0, 3), (0, 4));
+        assert_eq!(snap(text, 0, 99), (0, text.len()));
+    }
+}

@@ -1,0 +1,418 @@
+//! The disclosure bundle end to end through the real binary, on every dev-corpus request:
+//! import, request, run, approve-all, sign-off, bundle; then the disclosure's `pdftotext` text is
+//! scored as the dev README says (step 7): no must-redact text of a gathered record, the must-keep
+//! strings still there, every gathered record's marker present and no excluded record's marker,
+//! the due date shown; `qpdf --check` passes, one bookmark per record, every page numbered.
+//! Needs `SAR_PDF_TOOLS=1` (pdftotext, qpdf); prints SKIPPED otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use unicode_normalization::UnicodeNormalization;
+
+fn sar(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sar"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SAR_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = sar(dir, args);
+    assert!(
+        out.status.success(),
+        "sar {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn tools() -> bool {
+    if std::env::var_os("SAR_PDF_TOOLS").is_none() {
+        println!("SKIPPED: set SAR_PDF_TOOLS=1 (needs pdftotext and qpdf) to check bundles");
+        return false;
+    }
+    true
+}
+
+/// The README's normalisation (case kept when `fold` is false).
+fn normalise(s: &str, fold: bool) -> String {
+    let s: String = s
+        .nfkc()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
+            c => c,
+        })
+        .collect();
+    let s = s.replace("-\n", "").replace("\u{AD}", "");
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-'
+            && i > 0
+            && chars[i - 1].is_alphabetic()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic())
+        {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if fold {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn span_text(s: &str) -> String {
+    let n = normalise(s, true);
+    n.strip_suffix("'s").map(str::to_string).unwrap_or(n)
+}
+
+fn word_count(hay: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
+    hay.match_indices(needle)
+        .filter(|(i, _)| {
+            let before = hay[..*i].chars().next_back();
+            let after = hay[i + needle.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+        .count()
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext {}", path.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn bookmarks(path: &Path) -> usize {
+    let out = Command::new("qpdf")
+        .args(["--json", "--json-key=outlines"])
+        .arg(path)
+        .output()
+        .expect("qpdf runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    fn count(v: &serde_json::Value) -> usize {
+        v.as_array()
+            .map_or(0, |a| a.iter().map(|o| 1 + count(&o["kids"])).sum())
+    }
+    count(&v["outlines"])
+}
+
+struct Figures {
+    redact_known: (usize, usize),
+    redact_unknown: (usize, usize),
+    keep: (usize, usize),
+    markers: (usize, usize),
+    leaked_markers: usize,
+    pages: usize,
+}
+
+fn bundle_request(shared: &Path, request_file: &Path, misses: &mut Vec<String>) -> Figures {
+    let request: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(request_file).unwrap()).unwrap();
+    let export = request["export"].as_str().unwrap();
+    let subject_id = request["subject_person_id"].as_str().unwrap();
+    let labels: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join(format!("labels/{export}.json"))).unwrap(),
+    )
+    .unwrap();
+    let subject = labels["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subject_person_id"] == subject_id)
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init"]);
+    ok(
+        d,
+        &[
+            "import",
+            shared.join("exports").join(export).to_str().unwrap(),
+        ],
+    );
+    let mut new = vec![
+        "request",
+        "new",
+        "--subject",
+        subject_id,
+        "--received",
+        request["received_date"].as_str().unwrap(),
+        "--requester-relationship",
+        request["requester"].as_str().unwrap(),
+    ];
+    if subject["subject_kind"] == "care_leaver" {
+        new.push("--care-leaver");
+    }
+    new.push("--json");
+    let created: serde_json::Value = serde_json::from_str(&ok(d, &new)).unwrap();
+    let reference = created["reference"].as_str().unwrap().to_string();
+    let reference = reference.as_str();
+    ok(d, &["run", reference]);
+    ok(
+        d,
+        &[
+            "review",
+            "approve-all",
+            reference,
+            "--reviewer",
+            "reviewer.one",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "review",
+            "sign-off",
+            reference,
+            "--approver",
+            "approver.two",
+        ],
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&ok(d, &["bundle", reference, "--out", "bundle", "--json"])).unwrap();
+
+    let mut text = String::new();
+    let mut outline = 0;
+    for name in summary["disclosure"].as_array().unwrap() {
+        let path = d.join("bundle").join(name.as_str().unwrap());
+        let check = Command::new("qpdf")
+            .arg("--check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(check.status.success(), "qpdf --check {}", path.display());
+        outline += bookmarks(&path);
+        text.push_str(&pdftotext(&path));
+    }
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    let total = summary["pages"].as_u64().unwrap() as usize;
+    assert_eq!(pages.len(), total, "{request_file:?}: page count");
+    for (i, p) in pages.iter().enumerate() {
+        let footer =
+            format!("{reference} · page {} of {}", i + 1, total).replace("of 1000", "of 1,000");
+        assert!(
+            normalise(p, false).contains(&normalise(&footer, false)) || total >= 1000,
+            "{request_file:?}: page {} has no number",
+            i + 1
+        );
+    }
+    let records = summary["records_included"].as_u64().unwrap() as usize;
+    // Front and back matter have their own bookmarks (letter, key, index, glossary, schedule,
+    // and key events and support for care leavers).
+    let extra = if summary["care_leaver"] == true { 7 } else { 5 };
+    assert_eq!(
+        outline,
+        records + extra,
+        "{request_file:?}: one bookmark per record"
+    );
+    let due = request["expected_due_date"].as_str().unwrap();
+    assert!(
+        text.contains(due),
+        "{request_file:?}: due date {due} not shown"
+    );
+
+    let folded = normalise(&text, true);
+    let cased = normalise(&text, false);
+    let gathered: HashSet<&str> = subject["gather"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let mut f = Figures {
+        redact_known: (0, 0),
+        redact_unknown: (0, 0),
+        keep: (0, 0),
+        markers: (0, 0),
+        leaked_markers: 0,
+        pages: total,
+    };
+    for span in subject["spans"].as_array().unwrap() {
+        if span["must"] != "redact" || span["needs_review"] == true {
+            continue;
+        }
+        let pieces: Vec<String> = match span["parts"].as_array() {
+            Some(p) if !p.is_empty() => {
+                p.iter().filter_map(|v| v.as_str()).map(span_text).collect()
+            }
+            _ => vec![span_text(span["text"].as_str().unwrap())],
+        };
+        let leaked = pieces.iter().any(|p| word_count(&folded, p) > 0);
+        let slot = if span["known"] == true {
+            &mut f.redact_known
+        } else {
+            &mut f.redact_unknown
+        };
+        slot.1 += 1;
+        if !leaked {
+            slot.0 += 1;
+        } else if misses.len() < 40 {
+            misses.push(format!(
+                "{export} {subject_id} leaked {} {} ({})",
+                span["record_id"], span["category"], span["form"]
+            ));
+        }
+    }
+    let keep: HashMap<String, usize> = subject["keep_expected_counts"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize))
+        .collect();
+    for (s, expected) in &keep {
+        let found = word_count(&cased, &normalise(s, false));
+        f.keep.0 += found.min(*expected);
+        f.keep.1 += expected;
+    }
+    let records_labels = labels["records"].as_object().unwrap();
+    let copies_of_gathered: HashSet<&str> = records_labels
+        .iter()
+        .filter(|(id, r)| {
+            gathered.contains(id.as_str())
+                || r["duplicate_of"]
+                    .as_str()
+                    .is_some_and(|d| gathered.contains(d))
+        })
+        .filter_map(|(_, r)| r["marker"].as_str())
+        .collect();
+    for (id, r) in records_labels {
+        let Some(marker) = r["marker"].as_str() else {
+            continue;
+        };
+        let present = word_count(&folded, &normalise(marker, true)) > 0;
+        if gathered.contains(id.as_str()) {
+            if r["marker_checkable"] == true {
+                f.markers.1 += 1;
+                if present {
+                    f.markers.0 += 1;
+                } else if misses.len() < 40 {
+                    misses.push(format!("{export} {subject_id} marker missing: {id}"));
+                }
+            }
+        } else if present && !copies_of_gathered.contains(marker) {
+            f.leaked_markers += 1;
+            misses.push(format!(
+                "{export} {subject_id} excluded record's marker present: {id}"
+            ));
+        }
+    }
+    f
+}
+
+fn pct(a: (usize, usize)) -> f64 {
+    if a.1 == 0 {
+        100.0
+    } else {
+        100.0 * a.0 as f64 / a.1 as f64
+    }
+}
+
+#[test]
+fn every_dev_request_bundles_without_leaks_with_its_records_and_page_numbers() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/dev");
+    if !shared.is_dir() {
+        println!("SKIPPED: ../shared/corpus/dev not found");
+        return;
+    }
+    if !tools() {
+        return;
+    }
+    let mut requests: Vec<_> = std::fs::read_dir(shared.join("requests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    requests.sort();
+    let mut misses = Vec::new();
+    let mut all = Figures {
+        redact_known: (0, 0),
+        redact_unknown: (0, 0),
+        keep: (0, 0),
+        markers: (0, 0),
+        leaked_markers: 0,
+        pages: 0,
+    };
+    for r in &requests {
+        let f = bundle_request(&shared, r, &mut misses);
+        println!(
+            "{}: {} pages; must-redact known {:.2}% ({}/{}), unknown {:.2}% ({}/{}); keep {:.2}% ({}/{}); markers {}/{}; excluded markers {}",
+            r.file_stem().unwrap().to_string_lossy(),
+            f.pages,
+            pct(f.redact_known),
+            f.redact_known.0,
+            f.redact_known.1,
+            pct(f.redact_unknown),
+            f.redact_unknown.0,
+            f.redact_unknown.1,
+            pct(f.keep),
+            f.keep.0,
+            f.keep.1,
+            f.markers.0,
+            f.markers.1,
+            f.leaked_markers
+        );
+        for (a, b) in [
+            (&mut all.redact_known, f.redact_known),
+            (&mut all.redact_unknown, f.redact_unknown),
+            (&mut all.keep, f.keep),
+            (&mut all.markers, f.markers),
+        ] {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        all.leaked_markers += f.leaked_markers;
+        all.pages += f.pages;
+    }
+    println!(
+        "ALL: {} pages; must-redact known {:.2}% ({}/{}), unknown {:.2}% ({}/{}); keep {:.2}% ({}/{}); markers {}/{}; excluded markers {}",
+        all.pages,
+        pct(all.redact_known),
+        all.redact_known.0,
+        all.redact_known.1,
+        pct(all.redact_unknown),
+        all.redact_unknown.0,
+        all.redact_unknown.1,
+        pct(all.keep),
+        all.keep.0,
+        all.keep.1,
+        all.markers.0,
+        all.markers.1,
+        all.leaked_markers
+    );
+    for m in &misses {
+        println!("  {m}");
+    }
+    assert!(pct(all.redact_known) >= 99.5, "must-redact recall (known)");
+    assert!(pct(all.keep) >= 97.0, "keep retention");
+    assert_eq!(
+        all.markers.0, all.markers.1,
+        "every gathered record's marker"
+    );
+    assert_eq!(all.leaked_markers, 0, "no excluded record's marker");
+}
