@@ -16,6 +16,21 @@ use super::layout::{
     Area, BOTTOM, Flow, Inline, LaidPage, MARGIN_X, Op, Style, TEXT_W, TOP, clipped_line,
 };
 use super::material::{Content, Item, Part, ScheduleOutcome, Scheduled};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_join_and_paragraphs_stay() {
+        let text = "Hi Callum,\nQuick update: the family has been offered a place at the school from\nSeptember. She will stay.\n\n- item one\n- item two";
+        let r = reflow(text);
+        assert_eq!(r.len(), text.len());
+        assert!(r.contains("school from September."));
+        assert!(r.starts_with("Hi Callum,\n"));
+        assert!(r.contains("\n\n- item one\n- item two"));
+    }
+}
 use super::render::{Bookmark, group_thousands};
 use crate::deadline::Deadline;
 use crate::gather::SearchLog;
@@ -420,7 +435,15 @@ fn lay_out_record(flow: &mut Flow, item: &Item, doc: Option<(usize, usize)>) {
             if let Some(h) = part_heading(p) {
                 flow.paragraph(&plain(h), 9.0, Style::Bold, 0.0);
             }
-            flow.paragraph(&p.inlines(), BODY, Style::Regular, 0.0);
+            let reflowed = if p.part == "headers" {
+                p.clone()
+            } else {
+                Part {
+                    text: reflow(&p.text),
+                    ..p.clone()
+                }
+            };
+            flow.paragraph(&reflowed.inlines(), BODY, Style::Regular, 0.0);
             flow.gap(5.0);
         }
         if parts.iter().all(|p| p.text.trim().is_empty()) {
@@ -429,6 +452,35 @@ fn lay_out_record(flow: &mut Flow, item: &Item, doc: Option<(usize, usize)>) {
     }
     flow.set_continuation(None);
     flow.rule();
+}
+
+/// Joins lines that were wrapped by the sending program (emails and text files are often
+/// hard-wrapped at about 70 characters), keeping paragraph breaks, list items and short lines.
+/// Every line break becomes a space of the same byte length, so redaction offsets still hold.
+pub fn reflow(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        let Some(next) = lines.get(i + 1) else { break };
+        let this = line.trim_end_matches('\r');
+        let next_t = next.trim_start();
+        let wrapped = this.chars().count() >= 55
+            && !next_t.is_empty()
+            && !this.trim_end().ends_with([':', '.', '!', '?'])
+            && !next_t.starts_with(['-', '*', '•', '>', '(', '['])
+            && !next_t.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if wrapped {
+            if line.ends_with('\r') {
+                out.pop();
+                out.push(' ');
+            }
+            out.push(' ');
+        } else {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn glossary(cx: &Context<'_>, visible: &str) -> Vec<(String, String)> {

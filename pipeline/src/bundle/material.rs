@@ -376,6 +376,15 @@ pub async fn load(
     items.sort_by(|a, b| {
         (&a.record.record_date, &a.record.id).cmp(&(&b.record.record_date, &b.record.id))
     });
+    let mut protected: Vec<String> = Vec::new();
+    for p in people.values() {
+        if p.id.as_str() == subject || matches!(p.kind, PersonKind::Worker) {
+            protected.push(p.name.clone());
+            protected.extend(p.aliases.iter().cloned());
+        }
+    }
+    let rejected = rejected_ranges(reviewed);
+    apply_consistency(&mut items, &protected, &rejected);
     schedule.sort_by(|a, b| {
         (a.outcome, &a.record.record_date, &a.record.id).cmp(&(
             b.outcome,
@@ -384,6 +393,102 @@ pub async fn load(
         ))
     });
     Ok(Material { items, schedule })
+}
+
+/// Ranges reviewers chose to keep, by `(record, part, page)`.
+type KeptRanges = HashMap<(String, String, Option<u32>), Vec<(usize, usize)>>;
+
+fn rejected_ranges(reviewed: &[Reviewed]) -> KeptRanges {
+    let mut out: KeptRanges = HashMap::new();
+    for r in reviewed.iter().filter(|r| r.standing == Standing::Rejected) {
+        let p = &r.proposal;
+        out.entry((
+            p.record_id.clone(),
+            p.part.clone(),
+            p.page.map(|n| n as u32),
+        ))
+        .or_default()
+        .push((p.start_byte.max(0) as usize, p.end_byte.max(0) as usize));
+    }
+    out
+}
+
+/// A string withheld in one place is withheld everywhere in the bundle unless a reviewer decided
+/// otherwise (`shared/domain.md`, consistency). Only strings that identify on their own are
+/// spread: several words (a full name, a school, an address line) or anything with a digit (a
+/// phone number, a postcode); a single first name may also be a word or someone else's name, so
+/// it is left to the detector and the reviewer. Never the subject's or a worker's own names.
+fn apply_consistency(items: &mut [Item], protected: &[String], kept: &KeptRanges) {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let protected: std::collections::HashSet<String> = protected.iter().map(|s| fold(s)).collect();
+    let mut seen: std::collections::BTreeMap<String, (String, Provenance)> = Default::default();
+    for item in items.iter() {
+        for p in item.parts() {
+            for r in &p.redactions {
+                let text = p.text[r.start..r.end].trim();
+                let identifying = text.split_whitespace().count() >= 2
+                    || text.chars().any(|c| c.is_ascii_digit());
+                if !identifying || text.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
+                    continue;
+                }
+                let key = fold(text);
+                if protected.contains(&key) {
+                    continue;
+                }
+                seen.entry(key)
+                    .or_insert_with(|| (r.code.clone(), r.provenance.clone()));
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    let terms: Vec<&String> = seen.keys().collect();
+    let sources: Vec<&(String, Provenance)> = seen.values().collect();
+    let matcher = pdf::TermMatcher::new(&terms);
+    for item in items.iter_mut() {
+        let record = item.record.id.clone();
+        let body: &mut Vec<Part> = match &mut item.content {
+            Content::Text(parts) => parts,
+            Content::Pdf { pages, .. } => pages,
+        };
+        let parts: Vec<&mut Part> = body.iter_mut().chain(item.title.iter_mut()).collect();
+        for part in parts {
+            let keep = kept.get(&(record.clone(), part.part.clone(), part.page));
+            let mut added = Vec::new();
+            for m in matcher.find_in_text(&part.text) {
+                let overlaps = |a: usize, b: usize| m.start < b && a < m.end;
+                if part.redactions.iter().any(|r| overlaps(r.start, r.end))
+                    || keep.is_some_and(|k| k.iter().any(|&(a, b)| overlaps(a, b)))
+                    || added.iter().any(|r: &Redaction| overlaps(r.start, r.end))
+                {
+                    continue;
+                }
+                let (code, source) = sources[m.term];
+                added.push(Redaction {
+                    start: m.start,
+                    end: m.end,
+                    code: code.clone(),
+                    provenance: Provenance {
+                        source: format!("consistency:{}", source.source),
+                        detector: "consistency".into(),
+                        reviewer: source.reviewer.clone(),
+                        decided_at: source.decided_at,
+                    },
+                });
+            }
+            if !added.is_empty() {
+                part.redactions.extend(added);
+                part.redactions
+                    .sort_by(|a, b| (a.start, a.end, &a.code).cmp(&(b.start, b.end, &b.code)));
+            }
+        }
+    }
 }
 
 /// A PDF document after true redaction, or why it must be withheld.
@@ -496,6 +601,76 @@ mod tests {
                 code: "TP".into()
             }
         );
+    }
+
+    fn item(id: &str, text: &str, redactions: Vec<Redaction>) -> Item {
+        Item {
+            record: RecordRow {
+                id: id.into(),
+                kind: "case_note".into(),
+                file_of: None,
+                record_date: "2020-01-01".into(),
+                author: None,
+                title: None,
+                people: "[]".into(),
+                body_text: Some(text.into()),
+                file_path: None,
+                document_sha256: None,
+                content_sha256: String::new(),
+                fingerprint: String::new(),
+                status: "ok".into(),
+                status_reason: None,
+                extra: "{}".into(),
+                import_id: 1,
+                updated_at: 0,
+            },
+            author_role: None,
+            on_subjects_file: true,
+            title: None,
+            content: Content::Text(vec![Part {
+                part: "text".into(),
+                page: None,
+                text: text.into(),
+                redactions,
+            }]),
+        }
+    }
+
+    fn texts_redacted(item: &Item) -> Vec<String> {
+        item.parts()
+            .flat_map(|p| {
+                p.redactions
+                    .iter()
+                    .map(|r| p.text[r.start..r.end].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_withheld_school_or_address_is_withheld_everywhere_but_not_a_lone_first_name() {
+        let mut items = vec![
+            item(
+                "R-1",
+                "Kai goes to Greenvale Infant School.",
+                vec![red(0, 3), red(12, 35)],
+            ),
+            item(
+                "R-2",
+                "Kai said GREENVALE  infant school was fun; Jo Hart visited.",
+                vec![],
+            ),
+            item("R-3", "Jo Hart is the subject.", vec![red(0, 7)]),
+        ];
+        apply_consistency(&mut items, &["Jo Hart".to_string()], &KeptRanges::new());
+        assert_eq!(texts_redacted(&items[1]), ["GREENVALE  infant school"]);
+        // A reviewer's keep stands.
+        let mut items = vec![
+            item("R-1", "at Greenvale Infant School", vec![red(3, 26)]),
+            item("R-2", "at Greenvale Infant School", vec![]),
+        ];
+        let kept: KeptRanges = [(("R-2".into(), "text".into(), None), vec![(3, 26)])].into();
+        apply_consistency(&mut items, &[], &kept);
+        assert!(texts_redacted(&items[1]).is_empty());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use krilla::text::{Font, TextDirection};
 use krilla::{Document, SerializeSettings};
 
 use super::BundleError;
-use super::layout::{Area, Fonts, LABEL_SIZE, LaidPage, Op, PAGE_H, PAGE_W, Style};
+use super::layout::{Area, Fonts, LaidPage, Op, PAGE_H, PAGE_W, Style, label_size};
 
 /// Which copy is being drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -140,26 +140,28 @@ fn redaction(
     code: &str,
     label: bool,
     hidden: Option<(&str, f32)>,
+    baseline: f32,
 ) {
     let Some(path) = rect_path(area) else {
         return;
     };
-    let label_w = Fonts::get().bold.width(code, LABEL_SIZE);
+    let size = hidden.map_or(area.h / 1.25, |(_, s)| s);
+    let label_size = label_size(size);
+    let label_w = Fonts::get().bold.width(code, label_size);
     match copy {
         Copy::Disclosure { box_grey } => {
             s.set_fill(Some(grey_fill(box_grey)));
             s.set_stroke(None);
             s.draw_path(&path);
-            if label && area.w >= label_w + 2.0 && area.h >= LABEL_SIZE {
+            if label && area.w >= label_w + 2.0 {
                 let ink = if box_grey < 128 { 255 } else { 40 };
                 s.set_fill(Some(grey_fill(ink)));
+                // On the text's own baseline, so text extraction reads the code in line with
+                // the words around it, not as a line of its own.
                 s.draw_text(
-                    Point::from_xy(
-                        area.x + (area.w - label_w) / 2.0,
-                        area.y + area.h / 2.0 + LABEL_SIZE * 0.36,
-                    ),
+                    Point::from_xy(area.x + (area.w - label_w) / 2.0, baseline),
                     faces.bold.clone(),
-                    LABEL_SIZE,
+                    label_size,
                     code,
                     false,
                     TextDirection::Auto,
@@ -176,15 +178,19 @@ fn redaction(
             s.draw_path(&path);
             s.set_stroke(None);
             if let Some((t, size)) = hidden {
-                text(
-                    s,
-                    faces,
+                // The hidden text, squeezed into the box so both copies share one layout.
+                let w = Fonts::get().regular.width(t, size).max(0.1);
+                let squeeze = ((area.w - 2.0) / w).min(1.0);
+                s.push_transform(&Transform::from_row(
+                    squeeze,
+                    0.0,
+                    0.0,
+                    1.0,
                     area.x + 1.0,
-                    area.y + size * 0.95,
-                    size,
-                    Style::Regular,
-                    t,
-                );
+                    baseline,
+                ));
+                text(s, faces, 0.0, 0.0, size, Style::Regular, t);
+                s.pop();
             }
             if label {
                 s.set_fill(Some(colour_fill(200, 0, 0)));
@@ -313,6 +319,7 @@ pub fn render(
                     code,
                     *label,
                     (copy == Copy::Review).then_some((hidden.as_str(), *size)),
+                    area.y + size * 0.95,
                 ),
                 Op::Rule { x, y, w } => {
                     if let Some(path) = rect_path(Area {
