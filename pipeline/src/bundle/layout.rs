@@ -81,11 +81,13 @@ impl Fonts {
     }
 
     pub fn data(style: Style) -> Arc<Vec<u8>> {
-        static DATA: OnceLock<(Arc<Vec<u8>>, Arc<Vec<u8>>)> = OnceLock::new();
-        let (r, b) = DATA.get_or_init(|| (Arc::new(REGULAR.to_vec()), Arc::new(BOLD.to_vec())));
+        static REGULAR_DATA: OnceLock<Arc<Vec<u8>>> = OnceLock::new();
+        static BOLD_DATA: OnceLock<Arc<Vec<u8>>> = OnceLock::new();
         match style {
-            Style::Bold => b.clone(),
-            _ => r.clone(),
+            Style::Bold => BOLD_DATA.get_or_init(|| Arc::new(BOLD.to_vec())).clone(),
+            _ => REGULAR_DATA
+                .get_or_init(|| Arc::new(REGULAR.to_vec()))
+                .clone(),
         }
     }
 
@@ -333,7 +335,6 @@ fn line_ops(
     size: f32,
     style: Style,
     codes: &[String],
-    labelled: &mut Vec<bool>,
     ops: &mut Vec<Op>,
 ) {
     let mut i = 0;
@@ -366,10 +367,8 @@ fn line_ops(
                     text,
                 }),
                 Some(r) => {
-                    let label = labelled.get(r).is_some_and(|done| !done);
-                    if let Some(done) = labelled.get_mut(r) {
-                        *done = true;
-                    }
+                    // A redaction is one atom, so this is its only box: it carries the code.
+                    let label = true;
                     ops.push(Op::Redaction {
                         area: Area {
                             x: x0 + first.x - 1.0,
@@ -513,7 +512,6 @@ impl Flow {
     pub fn paragraph(&mut self, inlines: &[Inline], size: f32, style: Style, indent: f32) {
         let leading = size * 1.38;
         let (atoms, codes) = atoms(inlines, size, style);
-        let mut labelled = vec![false; codes.len()];
         let lines = break_lines(atoms, TEXT_W - indent, size, style);
         // A short paragraph is kept on one page, so a sentence is not cut by a page break.
         if lines.len() <= KEEP_TOGETHER_LINES
@@ -541,7 +539,6 @@ impl Flow {
                 size,
                 style,
                 &codes,
-                &mut labelled,
                 &mut ops,
             );
             for op in ops {
@@ -631,9 +628,8 @@ pub fn clipped_line(
         placed.push(Placed { x: cx, atom });
         cx += w;
     }
-    let mut labelled = vec![false; codes.len()];
     let mut ops = Vec::new();
-    line_ops(&placed, x, y, size, style, &codes, &mut labelled, &mut ops);
+    line_ops(&placed, x, y, size, style, &codes, &mut ops);
     if clipped {
         ops.push(Op::Text {
             x: x + cx,

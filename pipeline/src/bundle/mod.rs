@@ -43,6 +43,9 @@ use layout::{LaidPage, Op};
 use material::{Content, RedactedDocument, ScheduleOutcome, Scheduled};
 use render::{Copy, PlacedDocument, Volume};
 
+/// One volume rendered: the disclosure's bytes and the review copy's.
+type Rendered = (Vec<u8>, Vec<u8>);
+
 /// Why a bundle was not built. Nothing is written to the output directory in any of these cases.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
@@ -418,7 +421,7 @@ pub async fn build_with(
             }
         })
         .collect();
-    let rendered: Vec<Result<(Vec<u8>, Vec<u8>), BundleError>> = volumes
+    let rendered: Vec<Result<Rendered, BundleError>> = volumes
         .par_iter()
         .map(|v| {
             let (d, r) = rayon::join(
@@ -436,7 +439,7 @@ pub async fn build_with(
             Ok((d?, r?))
         })
         .collect();
-    let rendered: Vec<(Vec<u8>, Vec<u8>)> = rendered.into_iter().collect::<Result<_, _>>()?;
+    let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_, _>>()?;
 
     // The leak gate, on the final bytes.
     let mut allowed = allowed_text(&composition.pages, &items, &doc_of);

@@ -140,8 +140,9 @@ fn redaction(
     code: &str,
     label: bool,
     hidden: Option<(&str, f32)>,
-    baseline: f32,
 ) {
+    // Boxes are laid out from the text's baseline (see `layout::line_ops`).
+    let baseline = area.y + area.h * 0.76;
     let Some(path) = rect_path(area) else {
         return;
     };
@@ -319,7 +320,6 @@ pub fn render(
                     code,
                     *label,
                     (copy == Copy::Review).then_some((hidden.as_str(), *size)),
-                    area.y + size * 0.95,
                 ),
                 Op::Rule { x, y, w } => {
                     if let Some(path) = rect_path(Area {
@@ -404,7 +404,7 @@ pub fn group_thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -116,11 +116,16 @@ pub struct Redacted {
     pub report: RedactionReport,
 }
 
+/// A box to draw: where, its code, and the (baseline, size) of the text it covers.
+type PlannedBox = (Rect, String, Option<(f64, f64)>);
+
 /// Per page: what to remove and where to draw.
 #[derive(Default)]
 struct PagePlan {
     glyphs: BTreeSet<usize>,
-    boxes: Vec<(Rect, String)>,
+    /// Boxes with their code and, for text, the baseline and size of the words they cover (the
+    /// code is printed there, so text extraction reads it in line with the words around it).
+    boxes: Vec<PlannedBox>,
     /// Rectangles whose image pixels must be overwritten.
     image_rects: Vec<Rect>,
     regions: Vec<Rect>,
@@ -233,7 +238,7 @@ pub fn redact(bytes: &[u8], plan: &RedactionPlan) -> Result<Redacted, PdfError> 
                 pp.glyphs.insert(gi);
             }
         }
-        pp.boxes.push((reg.rect, reg.code.clone()));
+        pp.boxes.push((reg.rect, reg.code.clone(), None));
         pp.image_rects.push(reg.rect);
         pp.regions.push(reg.rect);
     }
@@ -362,6 +367,7 @@ fn add_text_range_in(
 ) {
     let pp = plans.entry(p.text.page).or_default();
     let mut rects = Vec::new();
+    let mut baselines = Vec::new();
     let mut invisible = Vec::new();
     let mut last_glyph = None;
     for c in chars {
@@ -374,13 +380,19 @@ fn add_text_range_in(
             pp.glyphs.insert(gi);
             let g = &p.content.glyphs[gi];
             rects.push(g.bbox);
+            baselines.push((g.bbox, g.origin.1, g.size));
             if g.invisible {
                 invisible.push(g.bbox);
             }
         }
     }
     for r in line_boxes(&rects) {
-        pp.boxes.push((r, code.to_string()));
+        let centre = |b: &Rect| (b.y0 + b.y1) / 2.0;
+        let text_line = baselines
+            .iter()
+            .find(|(b, _, _)| centre(b) >= r.y0 && centre(b) <= r.y1)
+            .map(|&(_, y, size)| (y, size));
+        pp.boxes.push((r, code.to_string(), text_line));
     }
     for r in line_boxes(&invisible) {
         pp.image_rects.push(r);
@@ -555,7 +567,7 @@ fn apply_page(
     content.extend_from_slice(b"\nQ\n");
     let (r, g, b) = style.fill.rgb();
     let light = (r + g + b) / 3.0 > 0.5;
-    for (rect, code) in &pp.boxes {
+    for (rect, code, text_line) in &pp.boxes {
         let rect = Rect::new(rect.x0 - 0.5, rect.y0 - 0.5, rect.x1 + 0.5, rect.y1 + 0.5);
         content.extend_from_slice(
             format!(
@@ -578,12 +590,23 @@ fn apply_page(
                 .filter(|c| c.is_ascii_graphic())
                 .take(12)
                 .collect();
-            let size = (rect.height() * 0.7).min(9.0);
+            // On the covered words' baseline at their size when that fits, else centred.
+            let fitted = (rect.height() * 0.7).min(9.0);
+            let (size, y) = match text_line {
+                Some((baseline, size))
+                    if *size >= 3.0
+                        && *baseline > rect.y0
+                        && *baseline < rect.y1
+                        && size * 0.67 * label.len() as f64 + 2.0 <= rect.width() =>
+                {
+                    (*size, *baseline)
+                }
+                _ => (fitted, rect.y0 + (rect.height() - fitted * 0.7) / 2.0),
+            };
             // Helvetica capitals are about 0.67 em wide.
             let width = size * 0.67 * label.len() as f64;
             if !label.is_empty() && size >= 3.0 && width + 2.0 <= rect.width() {
                 let x = rect.x0 + (rect.width() - width) / 2.0;
-                let y = rect.y0 + (rect.height() - size * 0.7) / 2.0;
                 let escaped = label
                     .replace('\\', "\\\\")
                     .replace('(', "\\(")
