@@ -402,21 +402,29 @@ fn ends_sentence(line: &[Placed]) -> bool {
 }
 
 /// Where a paragraph starting at height `y` breaks onto new pages: the indices of the lines that
-/// start a new page. A break falls after a sentence when one ends in the lower two thirds of the room
-/// left, so that a sentence is rarely cut by a page footer.
+/// start a new page (0: the paragraph itself starts on a new page). A break falls after the last
+/// line that ends a sentence, so that a sentence is rarely cut by a page footer.
 fn page_breaks(lines: &[Vec<Placed>], y: f32, leading: f32) -> Vec<usize> {
     let mut breaks = Vec::new();
     let per_page = (((BOTTOM - TOP - CONTINUATION_H) / leading) as usize).max(1);
     let mut room = ((BOTTOM - y).max(0.0) / leading) as usize;
     let mut start = 0;
+    let mut fresh_page = y <= TOP + CONTINUATION_H + leading;
     while lines.len() - start > room {
-        let cut = (start + room / 3..=start + room)
+        let sentence_end = (start + 1..=start + room)
             .rev()
-            .find(|&k| k > start && ends_sentence(&lines[k - 1]))
-            .unwrap_or(start + room);
+            .find(|&k| ends_sentence(&lines[k - 1]));
+        let cut = match sentence_end {
+            Some(k) => k,
+            // No sentence ends in the room left: start the paragraph on a new page rather than
+            // cut its first sentence, unless the page is new already.
+            None if start == 0 && !fresh_page => 0,
+            None => start + room,
+        };
         breaks.push(cut);
         start = cut;
         room = per_page;
+        fresh_page = true;
     }
     breaks
 }
