@@ -403,14 +403,18 @@ fn lay_out_record(flow: &mut Flow, item: &Item, doc: Option<(usize, usize)>) {
         .filter(|i| !i.is_empty());
     if let (Content::Pdf { .. }, Some((doc, pages))) = (&item.content, doc) {
         for page in 0..pages {
-            let mut header = line1.clone();
+            let mut header = plain(format!(
+                "{}  ·  {}",
+                short_date(&item.record.record_date),
+                kind_label(&item.record.kind)
+            ));
             header.push(Inline::Text("  ·  ".into()));
             if let Some(t) = &title_inlines {
                 header.extend(t.iter().cloned());
                 header.push(Inline::Text("  ·  ".into()));
             }
             header.push(Inline::Text(format!(
-                "Record {}  ·  document page {} of {}",
+                "Record {}  ·  page {} of {}",
                 item.record.id,
                 page + 1,
                 pages

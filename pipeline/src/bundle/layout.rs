@@ -589,9 +589,9 @@ impl Flow {
     pub fn document_page(&mut self, doc: usize, page: usize, header: &[Inline]) {
         self.continuation = None;
         self.new_page();
-        self.band(22.0);
-        self.paragraph(header, 8.5, Style::Quiet, 0.0);
-        self.y += 8.0;
+        self.band(16.0);
+        self.paragraph(header, 8.0, Style::Quiet, 0.0);
+        self.y += 10.0;
         let area = Area {
             x: MARGIN_X - 20.0,
             y: self.y,

@@ -606,7 +606,18 @@ fn apply_page(
             // Helvetica capitals are about 0.67 em wide.
             let width = size * 0.67 * label.len() as f64;
             if !label.is_empty() && size >= 3.0 && width + 2.0 <= rect.width() {
-                let x = rect.x0 + (rect.width() - width) / 2.0;
+                // The code fills the box (repeated in a long box, slightly stretched): text
+                // extraction then reads it as words in the line with ordinary gaps around them,
+                // so the words either side stay in one line and one sentence; a lone code in a
+                // wide box reads as a column break and scrambles the reading order.
+                let space = size * 0.278;
+                let copies = (((rect.width() - 2.0 + space) / (width + space)).floor() as usize)
+                    .clamp(1, 40);
+                let run = width * copies as f64 + space * (copies - 1) as f64;
+                let stretch = (100.0 * (rect.width() - 2.0) / run).clamp(100.0, 150.0);
+                let drawn = run * stretch / 100.0;
+                let x = rect.x0 + (rect.width() - drawn) / 2.0;
+                let label = vec![label.as_str(); copies].join(" ");
                 let escaped = label
                     .replace('\\', "\\\\")
                     .replace('(', "\\(")
@@ -614,7 +625,7 @@ fn apply_page(
                 let tone = if light { 0.0 } else { 1.0 };
                 content.extend_from_slice(
                     format!(
-                        "q {tone} g BT /{name} {size:.2} Tf {x:.2} {y:.2} Td ({escaped}) Tj ET Q\n"
+                        "q {tone} g BT /{name} {size:.2} Tf {stretch:.1} Tz {x:.2} {y:.2} Td ({escaped}) Tj ET Q\n"
                     )
                     .as_bytes(),
                 );
