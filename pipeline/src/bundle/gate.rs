@@ -17,46 +17,70 @@ fn counts(matches: impl Iterator<Item = usize>, n: usize) -> Vec<usize> {
     c
 }
 
-/// Checks the disclosure volumes (`per` pages each). Never names a redacted string in its error.
-pub fn check(
-    volumes: &[&[u8]],
-    terms: &[String],
-    allowed: &str,
+/// The gate over a bundle's volumes, read back one at a time.
+pub struct Gate {
+    matcher: TermMatcher,
+    allowed: Vec<usize>,
+    seen: Vec<usize>,
+    places: Vec<Vec<usize>>,
     per: usize,
-) -> Result<(), BundleError> {
-    let matcher = TermMatcher::new(terms);
-    let allowed = counts(
-        matcher.find_in_text(allowed).into_iter().map(|m| m.term),
-        terms.len(),
-    );
-    let mut seen = vec![0usize; terms.len()];
-    let mut places: Vec<Vec<usize>> = vec![Vec::new(); terms.len()];
-    for (v, bytes) in volumes.iter().enumerate() {
+}
+
+impl Gate {
+    /// `allowed` is the text the bundle means to show; volumes have `per` pages.
+    pub fn new(terms: &[String], allowed: &str, per: usize) -> Gate {
+        let matcher = TermMatcher::new(terms);
+        let allowed = counts(
+            matcher.find_in_text(allowed).into_iter().map(|m| m.term),
+            terms.len(),
+        );
+        Gate {
+            matcher,
+            seen: vec![0; terms.len()],
+            places: vec![Vec::new(); terms.len()],
+            allowed,
+            per,
+        }
+    }
+
+    /// Reads one volume (0-based `v`) back and counts every redacted string in it.
+    pub fn scan(&mut self, v: usize, bytes: &[u8]) -> Result<(), BundleError> {
         let pages = pdf::extract_text(bytes).map_err(|e| BundleError::Leak {
             count: 0,
             places: format!("volume {} could not be read back to check it: {e}", v + 1),
         })?;
         for page in &pages {
-            for m in matcher.find(page) {
-                seen[m.term] += 1;
-                places[m.term].push(v * per + page.page as usize);
+            for m in self.matcher.find(page) {
+                self.seen[m.term] += 1;
+                self.places[m.term].push(v * self.per + page.page as usize);
             }
         }
+        Ok(())
     }
-    let leaked: Vec<usize> = (0..terms.len()).filter(|&t| seen[t] > allowed[t]).collect();
-    if leaked.is_empty() {
-        return Ok(());
+
+    /// Passes when no string is read more often than the bundle means to show it. Never names a
+    /// redacted string in its error.
+    pub fn finish(self) -> Result<(), BundleError> {
+        let leaked: Vec<usize> = (0..self.seen.len())
+            .filter(|&t| self.seen[t] > self.allowed[t])
+            .collect();
+        if leaked.is_empty() {
+            return Ok(());
+        }
+        let mut pages: Vec<usize> = leaked
+            .iter()
+            .flat_map(|&t| self.places[t].clone())
+            .collect();
+        pages.sort();
+        pages.dedup();
+        let shown: Vec<String> = pages.iter().take(12).map(|p| format!("page {p}")).collect();
+        Err(BundleError::Leak {
+            count: leaked.len(),
+            places: format!(
+                "{}{}",
+                shown.join(", "),
+                if pages.len() > 12 { ", …" } else { "" }
+            ),
+        })
     }
-    let mut pages: Vec<usize> = leaked.iter().flat_map(|&t| places[t].clone()).collect();
-    pages.sort();
-    pages.dedup();
-    let shown: Vec<String> = pages.iter().take(12).map(|p| format!("page {p}")).collect();
-    Err(BundleError::Leak {
-        count: leaked.len(),
-        places: format!(
-            "{}{}",
-            shown.join(", "),
-            if pages.len() > 12 { ", …" } else { "" }
-        ),
-    })
 }

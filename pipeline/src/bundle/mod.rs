@@ -291,7 +291,7 @@ pub async fn build_with(
     let mut disclosure_docs = Vec::new();
     let mut review_docs = Vec::new();
     let mut doc_of: HashMap<usize, (usize, usize)> = HashMap::new();
-    for (item, red) in items.into_iter().zip(redacted) {
+    for (mut item, red) in items.into_iter().zip(redacted) {
         let fully = item.parts().filter(|p| p.part != "title").count() > 0
             && item
                 .parts()
@@ -318,8 +318,9 @@ pub async fn build_with(
                         page.push(([b.rect.x0, b.rect.y0, b.rect.x1, b.rect.y1], b.code.clone()));
                     }
                 }
-                let original = match &item.content {
-                    Content::Pdf { bytes, .. } => bytes.clone(),
+                // The original moves to the review copy; the item keeps only its pages' text.
+                let original = match &mut item.content {
+                    Content::Pdf { bytes, .. } => std::mem::take(bytes),
                     Content::Text(_) => Vec::new(),
                 };
                 match (
@@ -421,27 +422,7 @@ pub async fn build_with(
             }
         })
         .collect();
-    let rendered: Vec<Result<Rendered, BundleError>> = volumes
-        .par_iter()
-        .map(|v| {
-            let (d, r) = rayon::join(
-                || render::render(v, Copy::Disclosure { box_grey }, &disclosure_docs),
-                || {
-                    let mut review = Volume {
-                        title: v.title.replace("Disclosure", "Review copy"),
-                        bookmarks: v.bookmarks.clone(),
-                        ..*v
-                    };
-                    review.reference = v.reference;
-                    render::render(&review, Copy::Review, &review_docs)
-                },
-            );
-            Ok((d?, r?))
-        })
-        .collect();
-    let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_, _>>()?;
-
-    // The leak gate, on the final bytes.
+    // The leak gate's terms: every redacted string, and how often the bundle means to show it.
     let mut allowed = allowed_text(&composition.pages, &items, &doc_of);
     for n in 1..=total {
         allowed.push_str(&render::footer(&reference, n, total));
@@ -462,36 +443,59 @@ pub async fn build_with(
         t.dedup();
         t
     };
-    let disclosures: Vec<&[u8]> = rendered.iter().map(|(d, _)| d.as_slice()).collect();
-    gate::check(&disclosures, &terms, &allowed, per)?;
+    let mut gate = gate::Gate::new(&terms, &allowed, per);
+
+    // Volumes are rendered a few at a time (both copies in parallel), read back by the gate and
+    // written to a staging directory beside DIR; nothing reaches DIR unless the gate passes.
+    let staging = Staging::new(&options.out_dir)?;
+    let mut entries: Vec<FileEntry> = Vec::new();
+    let mut disclosure_names = Vec::new();
+    let mut review_names = Vec::new();
+    let batch = rayon::current_num_threads().max(1);
+    for (b, chunk) in volumes.chunks(batch).enumerate() {
+        let rendered: Vec<Result<Rendered, BundleError>> = chunk
+            .par_iter()
+            .map(|v| {
+                let (d, r) = rayon::join(
+                    || render::render(v, Copy::Disclosure { box_grey }, &disclosure_docs),
+                    || {
+                        let review = Volume {
+                            title: v.title.replace("Disclosure", "Review copy"),
+                            bookmarks: v.bookmarks.clone(),
+                            ..*v
+                        };
+                        render::render(&review, Copy::Review, &review_docs)
+                    },
+                );
+                Ok((d?, r?))
+            })
+            .collect();
+        for (k, r) in rendered.into_iter().enumerate() {
+            let v = b * batch + k;
+            let (d, r) = r?;
+            gate.scan(v, &d)?;
+            for (kind, bytes, names) in [
+                ("disclosure", d, &mut disclosure_names),
+                ("review-copy", r, &mut review_names),
+            ] {
+                let file = name(kind, v);
+                entries.push(staging.put(&file, &bytes)?);
+                names.push(file);
+            }
+        }
+    }
+    gate.finish()?;
 
     // The redaction log and the manifest.
     let log_rows = log::rows(&reference, &items, &approver);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut disclosure_names = Vec::new();
-    let mut review_names = Vec::new();
-    for (v, (d, r)) in rendered.into_iter().enumerate() {
-        disclosure_names.push(name("disclosure", v));
-        review_names.push(name("review-copy", v));
-        files.push((name("disclosure", v), d));
-        files.push((name("review-copy", v), r));
-    }
-    files.push((
-        format!("{reference}-redaction-log.csv"),
-        log::csv(&log_rows),
-    ));
-    files.push((
-        format!("{reference}-redaction-log.json"),
-        serde_json::to_vec_pretty(&log_rows).unwrap_or_default(),
-    ));
-    let entries: Vec<FileEntry> = files
-        .iter()
-        .map(|(name, bytes)| FileEntry {
-            name: name.clone(),
-            sha256: crate::blobs::sha256_hex(bytes),
-            bytes: bytes.len() as u64,
-        })
-        .collect();
+    entries.push(staging.put(
+        &format!("{reference}-redaction-log.csv"),
+        &log::csv(&log_rows),
+    )?);
+    entries.push(staging.put(
+        &format!("{reference}-redaction-log.json"),
+        &serde_json::to_vec_pretty(&log_rows).unwrap_or_default(),
+    )?);
     let mut summary = BundleSummary {
         reference: reference.clone(),
         out_dir: options.out_dir.display().to_string(),
@@ -529,16 +533,12 @@ pub async fn build_with(
         })).collect::<Vec<_>>(),
         "files": summary.files,
     });
-    files.push((
-        "manifest.json".into(),
-        serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
-    ));
-    write_atomically(&options.out_dir, &files)?;
-    summary.files.push(FileEntry {
-        name: "manifest.json".into(),
-        sha256: crate::blobs::sha256_hex(&files.last().map(|f| f.1.clone()).unwrap_or_default()),
-        bytes: files.last().map_or(0, |f| f.1.len() as u64),
-    });
+    let manifest_entry = staging.put(
+        "manifest.json",
+        &serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+    )?;
+    staging.publish()?;
+    summary.files.push(manifest_entry);
     Ok(summary)
 }
 
@@ -582,21 +582,76 @@ fn allowed_text(
     out
 }
 
-/// Writes every file beside its final name, then renames it into place.
-fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), BundleError> {
-    let io = |path: &Path, source| BundleError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    let mut staged = Vec::new();
-    for (name, bytes) in files {
-        let tmp = dir.join(format!(".{name}.partial"));
-        std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-        staged.push((tmp, dir.join(name)));
+/// Files written aside (a hidden directory beside the output directory, on the same disk) and
+/// renamed into place only when the whole bundle is complete and has passed the leak gate.
+/// Dropped without `publish` (an error, a leak), it removes what it wrote.
+struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    names: Vec<String>,
+    published: bool,
+}
+
+impl Staging {
+    fn io(path: &Path, source: std::io::Error) -> BundleError {
+        BundleError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
-    for (tmp, fin) in staged {
-        std::fs::rename(&tmp, &fin).map_err(|e| io(&fin, e))?;
+
+    fn new(out: &Path) -> Result<Staging, BundleError> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "bundle".into());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Self::io(&parent, e))?;
+        let dir = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| Self::io(&dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            names: Vec::new(),
+            published: false,
+        })
     }
-    Ok(())
+
+    fn put(&self, name: &str, bytes: &[u8]) -> Result<FileEntry, BundleError> {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| Self::io(&path, e))?;
+        Ok(FileEntry {
+            name: name.to_string(),
+            sha256: crate::blobs::sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+        })
+    }
+
+    fn publish(mut self) -> Result<(), BundleError> {
+        std::fs::create_dir_all(&self.out).map_err(|e| Self::io(&self.out, e))?;
+        let entries = std::fs::read_dir(&self.dir).map_err(|e| Self::io(&self.dir, e))?;
+        for e in entries.flatten() {
+            self.names.push(e.file_name().to_string_lossy().into_owned());
+        }
+        self.names.sort();
+        for name in &self.names {
+            let to = self.out.join(name);
+            std::fs::rename(self.dir.join(name), &to).map_err(|e| Self::io(&to, e))?;
+        }
+        self.published = true;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
