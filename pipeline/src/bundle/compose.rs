@@ -424,7 +424,8 @@ fn lay_out_record(flow: &mut Flow, item: &Item, doc: Option<(usize, usize)>) {
         return;
     }
     flow.set_continuation(None);
-    flow.ensure(70.0);
+    // Room for the header and the first lines of the record, which stay together.
+    flow.ensure(140.0);
     flow.gap(6.0);
     flow.band(if title_inlines.is_some() { 44.0 } else { 30.0 });
     flow.paragraph(&line1, 10.5, Style::Bold, 0.0);
@@ -433,6 +434,7 @@ fn lay_out_record(flow: &mut Flow, item: &Item, doc: Option<(usize, usize)>) {
         flow.paragraph(t, 10.0, Style::Bold, 0.0);
     }
     flow.gap(8.0);
+    flow.keep_with_next();
     flow.set_continuation(Some(continuation));
     if let Content::Text(parts) = &item.content {
         for p in parts {

@@ -403,8 +403,9 @@ fn ends_sentence(line: &[Placed]) -> bool {
 
 /// Where a paragraph starting at height `y` breaks onto new pages: the indices of the lines that
 /// start a new page (0: the paragraph itself starts on a new page). A break falls after the last
-/// line that ends a sentence, so that a sentence is rarely cut by a page footer.
-fn page_breaks(lines: &[Vec<Placed>], y: f32, leading: f32) -> Vec<usize> {
+/// line that ends a sentence or, failing that, inside the last line where a sentence ends (the
+/// line is split there), so that a sentence is rarely cut by a page footer.
+fn page_breaks(lines: &mut Vec<Vec<Placed>>, y: f32, leading: f32, movable: bool) -> Vec<usize> {
     let mut breaks = Vec::new();
     let per_page = (((BOTTOM - TOP - CONTINUATION_H) / leading) as usize).max(1);
     let mut room = ((BOTTOM - y).max(0.0) / leading) as usize;
@@ -414,12 +415,24 @@ fn page_breaks(lines: &[Vec<Placed>], y: f32, leading: f32) -> Vec<usize> {
         let sentence_end = (start + 1..=start + room)
             .rev()
             .find(|&k| ends_sentence(&lines[k - 1]));
+        let inside = || {
+            (start..start + room)
+                .rev()
+                .find_map(|j| sentence_end_inside(&lines[j]).map(|a| (j, a)))
+        };
         let cut = match sentence_end {
             Some(k) => k,
-            // No sentence ends in the room left: start the paragraph on a new page rather than
-            // cut its first sentence, unless the page is new already.
-            None if start == 0 && !fresh_page => 0,
-            None => start + room,
+            None => match inside() {
+                Some((j, at)) => {
+                    let tail = split_line(&mut lines[j], at);
+                    lines.insert(j + 1, tail);
+                    j + 1
+                }
+                // No sentence ends in the room left: start the paragraph on a new page rather
+                // than cut its first sentence (unless the page is new, or a heading is above).
+                None if start == 0 && !fresh_page && movable => 0,
+                None => start + room,
+            },
         };
         breaks.push(cut);
         start = cut;
@@ -429,12 +442,42 @@ fn page_breaks(lines: &[Vec<Placed>], y: f32, leading: f32) -> Vec<usize> {
     breaks
 }
 
+/// The index of the first atom after the last sentence end inside a line (not at its end).
+fn sentence_end_inside(line: &[Placed]) -> Option<usize> {
+    let words: Vec<usize> = (0..line.len())
+        .filter(|&i| matches!(line[i].atom.kind, AtomKind::Word))
+        .collect();
+    words
+        .windows(2)
+        .rev()
+        .find(|w| ends_sentence(&line[w[0]..=w[0]]))
+        .map(|w| w[1])
+}
+
+/// Splits a line before atom `at`; the tail starts at x = 0.
+fn split_line(line: &mut Vec<Placed>, at: usize) -> Vec<Placed> {
+    let mut tail = line.split_off(at);
+    while line
+        .last()
+        .is_some_and(|p| matches!(p.atom.kind, AtomKind::Space))
+    {
+        line.pop();
+    }
+    let x0 = tail.first().map_or(0.0, |p| p.x);
+    for p in &mut tail {
+        p.x -= x0;
+    }
+    tail
+}
+
 /// Flows content into pages.
 pub struct Flow {
     pub pages: Vec<LaidPage>,
     y: f32,
     /// A line drawn at the top of every continuation page (e.g. "Case note, 3 May 2019 (continued)").
     continuation: Option<String>,
+    /// A heading was just drawn: the next paragraph must start under it, not on the next page.
+    after_heading: bool,
 }
 
 impl Default for Flow {
@@ -449,6 +492,7 @@ impl Flow {
             pages: Vec::new(),
             y: BOTTOM + 1.0,
             continuation: None,
+            after_heading: false,
         }
     }
 
@@ -478,6 +522,12 @@ impl Flow {
             });
             self.y += 10.0;
         }
+    }
+
+    /// Keeps the next paragraph on this page, under what was just drawn (a record's header);
+    /// call after making room with [`Flow::ensure`].
+    pub fn keep_with_next(&mut self) {
+        self.after_heading = true;
     }
 
     /// Starts a new page unless the current one is still empty.
@@ -520,7 +570,7 @@ impl Flow {
     pub fn paragraph(&mut self, inlines: &[Inline], size: f32, style: Style, indent: f32) {
         let leading = size * 1.38;
         let (atoms, codes) = atoms(inlines, size, style);
-        let lines = break_lines(atoms, TEXT_W - indent, size, style);
+        let mut lines = break_lines(atoms, TEXT_W - indent, size, style);
         // A short paragraph is kept on one page, so a sentence is not cut by a page break.
         if lines.len() <= KEEP_TOGETHER_LINES
             && self.y + leading * lines.len() as f32 > BOTTOM
@@ -531,7 +581,10 @@ impl Flow {
         if self.pages.is_empty() {
             self.new_page();
         }
-        let mut breaks = page_breaks(&lines, self.y, leading).into_iter().peekable();
+        let movable = !std::mem::take(&mut self.after_heading);
+        let mut breaks = page_breaks(&mut lines, self.y, leading, movable)
+            .into_iter()
+            .peekable();
         for (i, line) in lines.into_iter().enumerate() {
             if breaks.next_if_eq(&i).is_some() {
                 self.new_page();

@@ -635,7 +635,8 @@ impl Staging {
         std::fs::create_dir_all(&self.out).map_err(|e| Self::io(&self.out, e))?;
         let entries = std::fs::read_dir(&self.dir).map_err(|e| Self::io(&self.dir, e))?;
         for e in entries.flatten() {
-            self.names.push(e.file_name().to_string_lossy().into_owned());
+            self.names
+                .push(e.file_name().to_string_lossy().into_owned());
         }
         self.names.sort();
         for name in &self.names {
