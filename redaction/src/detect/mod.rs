@@ -170,6 +170,21 @@ pub(crate) enum Role {
     DisclosedRelative,
 }
 
+/// Builds what every detector shares and no export changes (the gazetteers, the identifier
+/// patterns), so a caller can do it on another thread while it reads the export.
+/// [`Detector::new`] builds them on first use otherwise.
+pub fn warm_up() {
+    gazetteer::Gazetteers::built_in();
+    identifiers::Patterns::built_in();
+}
+
+/// A folded text with its known-name and unknown-name hits.
+type FirstPass<'t> = (
+    normalize::Folded<'t>,
+    Vec<people::NameHit>,
+    Vec<names::UnknownHit>,
+);
+
 /// Built once per request: the dictionaries, the gazetteers and the policy.
 pub struct Detector {
     people: Vec<Person>,
@@ -244,10 +259,17 @@ impl Detector {
     /// Detects in one text on its own (names found by context in other texts are only used
     /// after [`Detector::detect_all`] or [`Detector::learn`]).
     pub fn detect(&self, text: &str) -> Vec<Proposal> {
-        let folded = normalize::Folded::new(text);
-        let people_hits = self.known.find(&folded);
-        let unknown = self.unknown.find(text, &people_hits);
+        let (folded, people_hits, unknown) = self.first_pass(text);
         self.assemble(&folded, people_hits, unknown)
+    }
+
+    /// Folds a text and finds the known and unknown names in it.
+    fn first_pass<'t>(&self, text: &'t str) -> FirstPass<'t> {
+        let folded = normalize::Folded::new(text);
+        let words: Vec<(usize, &str)> = people::capitalised_words(text).collect();
+        let hits = self.known.find_in(&folded, &words);
+        let unknown = self.unknown.find_in(text, &words, &hits);
+        (folded, hits, unknown)
     }
 
     /// Learns the names of unknown people found by context in `texts`, so that every later
@@ -255,11 +277,7 @@ impl Detector {
     pub fn learn<'t>(&mut self, texts: impl IntoParallelIterator<Item = &'t str>) {
         let found: Vec<Vec<names::UnknownHit>> = texts
             .into_par_iter()
-            .map(|text| {
-                let folded = normalize::Folded::new(text);
-                let hits = self.known.find(&folded);
-                self.unknown.find(text, &hits)
-            })
+            .map(|text| self.first_pass(text).2)
             .collect();
         self.remember(found.iter().flatten());
     }
@@ -275,20 +293,8 @@ impl Detector {
     pub fn detect_all(&mut self, texts: &[&str]) -> Vec<Vec<Proposal>> {
         // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
         // the other detectors.
-        type FirstPass<'t> = (
-            normalize::Folded<'t>,
-            Vec<people::NameHit>,
-            Vec<names::UnknownHit>,
-        );
-        let first: Vec<FirstPass<'_>> = texts
-            .par_iter()
-            .map(|text| {
-                let folded = normalize::Folded::new(text);
-                let hits = self.known.find(&folded);
-                let unknown = self.unknown.find(text, &hits);
-                (folded, hits, unknown)
-            })
-            .collect();
+        let first: Vec<FirstPass<'_>> =
+            texts.par_iter().map(|text| self.first_pass(text)).collect();
         self.remember(first.iter().flat_map(|(_, _, u)| u.iter()));
         first
             .into_par_iter()

@@ -26,26 +26,35 @@ impl<'a> Folded<'a> {
     /// Folds `original`. Texts longer than 4 GiB are not supported by the offset map; callers
     /// split documents into parts (pages) far smaller than that.
     pub fn new(original: &'a str) -> Folded<'a> {
-        let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len());
+        // Byte by byte: ASCII (nearly all of a case record) is folded without decoding a
+        // character; anything else is decoded at its first byte and folded as a character.
+        let bytes = original.as_bytes();
+        let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut map: Vec<u32> = Vec::with_capacity(bytes.len());
         let mut last_space = false;
-        for (offset, ch) in original.char_indices() {
+        let mut offset = 0;
+        while offset < bytes.len() {
             let at = offset as u32;
-            if ch.is_ascii() {
-                let b = ch as u8;
+            let b = bytes[offset];
+            if b.is_ascii() {
+                offset += 1;
                 if b.is_ascii_whitespace() {
                     if !last_space {
-                        text.push(' ');
+                        text.push(b' ');
                         map.push(at);
                         last_space = true;
                     }
-                    continue;
+                } else {
+                    last_space = false;
+                    text.push(b.to_ascii_lowercase());
+                    map.push(at);
                 }
-                last_space = false;
-                text.push(b.to_ascii_lowercase() as char);
-                map.push(at);
                 continue;
             }
+            let Some(ch) = original[offset..].chars().next() else {
+                break;
+            };
+            offset += ch.len_utf8();
             let replacement = match ch {
                 '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
                 '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
@@ -55,10 +64,11 @@ impl<'a> Folded<'a> {
                 c if c.is_whitespace() => Some(' '),
                 _ => {
                     last_space = false;
+                    let mut buf = [0u8; 4];
                     for lower in ch.to_lowercase() {
-                        let before = text.len();
-                        text.push(lower);
-                        map.extend(std::iter::repeat_n(at, text.len() - before));
+                        let encoded = lower.encode_utf8(&mut buf).as_bytes();
+                        text.extend_from_slice(encoded);
+                        map.extend(std::iter::repeat_n(at, encoded.len()));
                     }
                     continue;
                 }
@@ -66,18 +76,21 @@ impl<'a> Folded<'a> {
             match replacement {
                 Some(' ') if last_space => {}
                 Some(' ') => {
-                    text.push(' ');
+                    text.push(b' ');
                     map.push(at);
                     last_space = true;
                 }
                 Some(c) => {
                     last_space = false;
-                    text.push(c);
+                    text.push(c as u8); // the replacements above are all ASCII
                     map.push(at);
                 }
                 None => {}
             }
         }
+        // Only whole characters were written, so this never fails; an empty text is the
+        // harmless fallback rather than a panic.
+        let text = String::from_utf8(text).unwrap_or_default();
         Folded {
             original,
             text,

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::gazetteer::{Gazetteers, WordMap};
+use super::gazetteer::{Classes, Gazetteers, WordMap, lower_into, with_lower};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
 use super::policy::Policy;
 use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
@@ -223,6 +223,13 @@ impl KnownPeople {
 
     /// Every occurrence of a known name in a folded text, leftmost-longest, whole words.
     pub fn find(&self, folded: &Folded<'_>) -> Vec<NameHit> {
+        let words: Vec<(usize, &str)> = capitalised_words(folded.original()).collect();
+        self.find_in(folded, &words)
+    }
+
+    /// [`KnownPeople::find`], given the text's [`capitalised_words`] (which the unknown-name
+    /// pass needs too, so a text is split into words once).
+    pub(crate) fn find_in(&self, folded: &Folded<'_>, words: &[(usize, &str)]) -> Vec<NameHit> {
         let mut hits = Vec::new();
         let text = folded.original();
         if let Some(ac) = &self.automaton {
@@ -239,7 +246,7 @@ impl KnownPeople {
             }
         }
         if !self.deletions.is_empty() {
-            self.find_misspellings(text, &mut hits);
+            self.find_misspellings(text, words, &mut hits);
         }
         hits
     }
@@ -254,7 +261,7 @@ impl KnownPeople {
             return false;
         }
         if let Some(next) = next_word(text, end)
-            && self.gaz.org_words.contains(&next.to_lowercase())
+            && with_lower(next, |next| self.gaz.org_words.contains(next))
             && starts_upper(next)
         {
             return false;
@@ -287,8 +294,8 @@ impl KnownPeople {
             s = w_start;
         }
         if let Some((w_start, word)) = prev_word(text, s) {
-            let lower = word.to_lowercase();
-            if let Some(&(t, _)) = TITLES.iter().find(|(t, _)| *t == lower) {
+            let found = with_lower(word, |lower| TITLES.iter().find(|(t, _)| *t == lower));
+            if let Some(&(t, _)) = found {
                 s = w_start;
                 title = Some(t);
             }
@@ -312,10 +319,11 @@ impl KnownPeople {
         }
     }
 
-    fn find_misspellings(&self, text: &str, hits: &mut Vec<NameHit>) {
+    fn find_misspellings(&self, text: &str, words: &[(usize, &str)], hits: &mut Vec<NameHit>) {
         let mut covered = hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>();
         covered.sort_unstable();
-        for (start, word) in capitalised_words(text) {
+        let mut lower = String::new(); // reused for every word
+        for &(start, word) in words {
             let n = word.chars().count();
             if n + 1 < 5 || n > 30 {
                 continue;
@@ -324,14 +332,14 @@ impl KnownPeople {
             if covered.get(i).is_some_and(|&(s, _)| s <= start) {
                 continue;
             }
-            let lower = word.to_lowercase();
-            if self.gaz.first_names.contains(&lower)
-                || self.gaz.common_word_names.contains(&lower)
-                || self.gaz.lookalikes.contains(&lower)
-                || self.gaz.places.contains(&lower)
-                || self.gaz.org_words.contains(&lower)
-                || self.gaz.relationship_words.contains(&lower)
-            {
+            lower_into(&mut lower, word);
+            const LISTED: Classes = Classes::FIRST_NAME
+                .with(Classes::COMMON_WORD_NAME)
+                .with(Classes::LOOKALIKE)
+                .with(Classes::PLACE)
+                .with(Classes::ORG)
+                .with(Classes::RELATIONSHIP);
+            if self.gaz.classes(&lower).any(LISTED) {
                 continue;
             }
             // The lowest-numbered entry within one edit, looked up under the word and each of
@@ -602,7 +610,7 @@ pub(crate) fn followed_like_a_name(text: &str, end: usize) -> bool {
     {
         return true;
     }
-    next_word(text, end).is_some_and(|w| NAME_FOLLOWERS.contains(&w.to_lowercase().as_str()))
+    next_word(text, end).is_some_and(|w| with_lower(w, |w| NAME_FOLLOWERS.contains(&w)))
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -655,17 +663,30 @@ pub(crate) fn capitalised_words(text: &str) -> impl Iterator<Item = (usize, &str
     std::iter::from_fn(move || {
         while i < bytes.len() {
             let b = bytes[i];
-            let boundary_before =
-                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
-            let start_upper = b.is_ascii_uppercase()
-                || (b >= 0xC0 && text[i..].chars().next().is_some_and(char::is_uppercase));
-            if boundary_before && start_upper {
-                let start = i;
-                let len = text[i..]
-                    .find(|c: char| !c.is_alphabetic())
-                    .unwrap_or(text.len() - i);
-                i += len.max(1);
-                return Some((start, &text[start..start + len]));
+            // Most bytes are lower case or spaces: test for a capital (or a non-ASCII lead
+            // byte, which may start one) before looking at the byte in front.
+            if b.is_ascii_uppercase() || b >= 0xC0 {
+                let boundary_before =
+                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+                let start_upper =
+                    b < 0x80 || text[i..].chars().next().is_some_and(char::is_uppercase);
+                if boundary_before && start_upper {
+                    let start = i;
+                    let rest = &bytes[start..];
+                    let ascii = rest
+                        .iter()
+                        .position(|b| !b.is_ascii_alphabetic())
+                        .unwrap_or(rest.len());
+                    let len = if rest.get(ascii).is_some_and(|&b| b >= 0x80) {
+                        text[start..]
+                            .find(|c: char| !c.is_alphabetic())
+                            .unwrap_or(text.len() - start)
+                    } else {
+                        ascii
+                    };
+                    i += len.max(1);
+                    return Some((start, &text[start..start + len]));
+                }
             }
             i += 1;
             while i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
