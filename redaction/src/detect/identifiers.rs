@@ -326,32 +326,32 @@ impl Identifiers {
 
     /// Every identifier in `text` that is not the subject's (or a worker's work contact).
     ///
-    /// No pattern matches a line break, and a line break is not a word character, so every
-    /// match lies within one line and a line searched alone gives the matches it gives in
-    /// the whole text. Each line is therefore scanned once by the set of all patterns, and
-    /// only the patterns it reports are run, in priority order, over that line: the same
-    /// proposals as running every pattern over the whole text, at a fraction of the scans.
+    /// The text is searched [`segments`] at a time: no match can span two, so a segment
+    /// searched alone gives the matches it gives in the whole text. Most segments (sentences
+    /// without a digit, an `@` or a flat) are passed over after a byte scan; the rest are
+    /// scanned once by the set of all patterns, and only the patterns it reports are run, in
+    /// priority order: the same proposals as every pattern over the whole text.
     pub(crate) fn find(&self, text: &str, policy: &Policy) -> Vec<Proposal> {
         let mut out: Vec<Proposal> = Vec::new();
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        let mut line_start = 0;
-        for line in text.split('\n') {
-            let offset = line_start;
-            line_start += line.len() + 1;
-            let present = self.patterns.any.matches(line);
+        for (offset, segment, anchored) in segments(text) {
+            if !anchored {
+                continue;
+            }
+            let present = self.patterns.any.matches(segment);
             if !present.matched_any() {
                 continue;
             }
             taken.clear();
             for i in present.iter() {
-                self.find_in_line(text, (offset, line), i, policy, &mut taken, &mut out);
+                self.find_in_line(text, (offset, segment), i, policy, &mut taken, &mut out);
             }
         }
         out
     }
 
-    /// The matches of pattern `i` in `line` (at byte `offset` of `text`) that overlap
-    /// nothing in `taken` (the line's matches of higher-priority patterns).
+    /// The matches of pattern `i` in `line` (a segment at byte `offset` of `text`) that
+    /// overlap nothing in `taken` (the segment's matches of higher-priority patterns).
     fn find_in_line(
         &self,
         text: &str,
@@ -449,6 +449,92 @@ impl Identifiers {
     }
 }
 
+/// Pieces of `text`, with their offsets, that no identifier match can span, each with
+/// whether it can hold an identifier at all.
+///
+/// The patterns match letters, digits, single spaces and `.,'-/:()+@%_`, never a line break,
+/// a tab, `"`, `;`, `!`, `?` or `|`: a piece ends before each of those. A full stop, a space
+/// and a capital letter end a sentence, and no pattern matches that sequence either (a
+/// full stop inside a match is followed by a letter or digit: an email's dot, "no. 1234"),
+/// so a piece also ends after such a space. Every cut is at a non-word character, which is
+/// what a word boundary sees at the end of a text too. Keep to this when adding a pattern.
+///
+/// Every pattern needs a digit or an `@`, except flat and room addresses ("Flat B, Rose
+/// Court"), which need their first word: a piece with none of these holds no identifier.
+fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut anchored = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let class = BYTE_CLASS[b as usize];
+            if class == 0 {
+                i += 1;
+                continue;
+            }
+            if class & ANCHOR != 0
+                || (class & FLAT_START != 0
+                    && ["Flat ", "Apartment ", "Unit ", "Room "]
+                        .iter()
+                        .any(|w| bytes[i..].starts_with(w.as_bytes())))
+            {
+                anchored = true;
+            }
+            let cut = if class & BARRIER != 0 {
+                Some((i, i + 1))
+            } else if b == b' '
+                && i > 0
+                && bytes[i - 1] == b'.'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            {
+                Some((i + 1, i + 1))
+            } else {
+                None
+            };
+            i += 1;
+            if let Some((end, next)) = cut {
+                let piece = (start, &text[start..end], anchored);
+                start = next;
+                anchored = false;
+                if !piece.1.is_empty() {
+                    return Some(piece);
+                }
+            }
+        }
+        if start < bytes.len() {
+            let piece = (start, &text[start..], anchored);
+            start = bytes.len();
+            return Some(piece);
+        }
+        None
+    })
+}
+
+const BARRIER: u8 = 1;
+const ANCHOR: u8 = 2;
+const FLAT_START: u8 = 4;
+const SPACE: u8 = 8;
+
+/// What [`segments`] needs to know of each byte (0 for nearly all of them).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'\n' | b'\r' | b'\t' | b'"' | b';' | b'!' | b'?' | b'|' => BARRIER,
+            b'0'..=b'9' | b'@' => ANCHOR,
+            b'F' | b'A' | b'U' | b'R' => FLAT_START,
+            b' ' => SPACE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Schools named right after a third party's name ("Callum is at Riverside Community
 /// College", "Joshua will stay at Highcross Academy"): that person's school, an identifier.
 /// A school named otherwise is left alone (it may be the subject's own, or a workplace).
@@ -510,7 +596,7 @@ impl Schools {
     }
 
     /// `names`: this text's third-party name proposals, sorted by start.
-    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, String)]) -> Vec<Proposal> {
+    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, &str)]) -> Vec<Proposal> {
         let mut out = Vec::new();
         for m in self.name.find_iter(text) {
             let i = names.partition_point(|n| n.1 <= m.start());
@@ -556,6 +642,30 @@ fn street_key(addr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_cut_only_where_no_identifier_can_run_on() {
+        let text = "Seen at 14 Elm Road, Chatham ME4 5XX. Mum said \"no\"; call 07700 900123!\nAccount no. 12345678 e.g. Flat B, Rose Court";
+        let pieces: Vec<&str> = segments(text).map(|(_, s, _)| s).collect();
+        assert_eq!(
+            pieces,
+            vec![
+                "Seen at 14 Elm Road, Chatham ME4 5XX. ",
+                "Mum said ",
+                "no",
+                " call 07700 900123",
+                "Account no. 12345678 e.g. ",
+                "Flat B, Rose Court",
+            ]
+        );
+        for (offset, piece, _) in segments(text) {
+            assert_eq!(&text[offset..offset + piece.len()], piece);
+        }
+        let anchored: Vec<bool> = segments(text).map(|(_, _, a)| a).collect();
+        assert_eq!(anchored, vec![true, false, false, true, true, true]);
+        let flat: Vec<bool> = segments("Flat B, Rose Court").map(|(_, _, a)| a).collect();
+        assert_eq!(flat, vec![true]);
+    }
 
     #[test]
     fn checks() {

@@ -329,13 +329,14 @@ impl Detector {
         if let Some(d) = &self.discovered {
             out.extend(d.find(folded, &people_hits, &self.unknown, &self.policy));
         }
-        let mut tp_names: Vec<(usize, usize, String)> = out
+        let mut tp_names: Vec<(usize, usize, &str)> = out
             .iter()
             .filter(|p| p.category == Category::ThirdPartyName && p.action == Action::Redact)
-            .map(|p| (p.start, p.end, p.entity.clone()))
+            .map(|p| (p.start, p.end, p.entity.as_str()))
             .collect();
-        tp_names.sort();
-        out.extend(self.schools.find(text, &tp_names));
+        tp_names.sort_unstable();
+        let schools = self.schools.find(text, &tp_names);
+        out.extend(schools);
         out.extend(self.ids.find(text, &self.policy));
         if self.policy.flags {
             out.extend(self.flags.find(folded));

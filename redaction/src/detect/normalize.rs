@@ -36,19 +36,38 @@ impl<'a> Folded<'a> {
         while offset < bytes.len() {
             let at = offset as u32;
             let b = bytes[offset];
-            if b.is_ascii() {
+            if b.is_ascii_whitespace() {
                 offset += 1;
-                if b.is_ascii_whitespace() {
-                    if !last_space {
-                        text.push(b' ');
-                        map.push(at);
-                        last_space = true;
-                    }
-                } else {
-                    last_space = false;
-                    text.push(b.to_ascii_lowercase());
+                if !last_space {
+                    text.push(b' ');
                     map.push(at);
+                    last_space = true;
                 }
+                continue;
+            }
+            if b.is_ascii() {
+                // A run of ASCII words with single spaces between them folds byte for byte
+                // (lower case, same length): copy it in bulk. The run ends before a second
+                // space, any other whitespace, or a non-ASCII byte; a space it ends on is
+                // remembered, so whitespace after it still collapses.
+                let start = offset;
+                let mut ends_in_space = false;
+                while let Some(&c) = bytes.get(offset) {
+                    if c == b' ' {
+                        if ends_in_space {
+                            break;
+                        }
+                        ends_in_space = true;
+                    } else if c.is_ascii_whitespace() || !c.is_ascii() {
+                        break;
+                    } else {
+                        ends_in_space = false;
+                    }
+                    offset += 1;
+                }
+                text.extend(bytes[start..offset].iter().map(u8::to_ascii_lowercase));
+                map.extend(at..offset as u32);
+                last_space = ends_in_space;
                 continue;
             }
             let Some(ch) = original[offset..].chars().next() else {
@@ -149,6 +168,24 @@ mod tests {
         let at = f.text.find("renée").unwrap();
         let (s, e) = f.original_range(at, at + "renée".len());
         assert_eq!(&f.original()[s..e], "RENÉE");
+    }
+
+    #[test]
+    fn folds_runs_of_ascii_like_single_characters() {
+        let text = "Mrs  K. REID\t\n saw  Renée\u{00a0} at 10 Elm Road ";
+        let f = Folded::new(text);
+        assert_eq!(f.text, "mrs k. reid saw renée at 10 elm road ");
+        assert_eq!(f.text.len(), f.map.len());
+        for (i, c) in f.text.char_indices() {
+            let original = text[f.map[i] as usize..].chars().next();
+            if c.is_ascii() && c != ' ' {
+                assert_eq!(
+                    original.map(|o| o.to_ascii_lowercase()),
+                    Some(c),
+                    "byte {i}"
+                );
+            }
+        }
     }
 
     #[test]

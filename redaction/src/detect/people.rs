@@ -12,11 +12,13 @@
 //! party goes to a reviewer, except a surname shared with the subject (a family name), which
 //! is kept unless a title points at the third party.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::gazetteer::{Classes, Gazetteers, WordMap, lower_into, with_lower};
+use super::gazetteer::{Classes, Gazetteers, WordHasher, WordMap, lower_into, with_lower};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
 use super::policy::Policy;
 use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
@@ -610,7 +612,9 @@ pub(crate) fn followed_like_a_name(text: &str, end: usize) -> bool {
     {
         return true;
     }
-    next_word(text, end).is_some_and(|w| with_lower(w, |w| NAME_FOLLOWERS.contains(&w)))
+    static FOLLOWERS: OnceLock<HashSet<&str, BuildHasherDefault<WordHasher>>> = OnceLock::new();
+    let followers = FOLLOWERS.get_or_init(|| NAME_FOLLOWERS.iter().copied().collect());
+    next_word(text, end).is_some_and(|w| with_lower(w, |w| followers.contains(w)))
 }
 
 fn starts_upper(s: &str) -> bool {
