@@ -125,7 +125,49 @@ pub enum ReasonCode {
 
 impl fmt::Display for ReasonCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        f.write_str(self.as_str())
+    }
+}
+
+impl ReasonCode {
+    /// The code as serialised ("TP", "CS", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::TP => "TP",
+            ReasonCode::CS => "CS",
+            ReasonCode::SH => "SH",
+            ReasonCode::EW => "EW",
+            ReasonCode::HE => "HE",
+            ReasonCode::CR => "CR",
+            ReasonCode::LP => "LP",
+            ReasonCode::CO => "CO",
+            ReasonCode::AD => "AD",
+            ReasonCode::NR => "NR",
+        }
+    }
+}
+
+impl Category {
+    /// The category as serialised ("third_party_name", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ThirdPartyName => "third_party_name",
+            Category::ThirdPartyIdentifier => "third_party_identifier",
+            Category::Referrer => "referrer",
+            Category::Judgement => "judgement",
+        }
+    }
+}
+
+impl Action {
+    /// The action as serialised ("redact", "review", "flag", "keep").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Redact => "redact",
+            Action::Review => "review",
+            Action::Flag => "flag",
+            Action::Keep => "keep",
+        }
     }
 }
 
@@ -233,8 +275,11 @@ impl Detector {
             })
             .collect::<Vec<_>>();
         let gaz = gazetteer::Gazetteers::built_in();
-        let known = people::KnownPeople::new(&people, &roles, subject, &gaz, &policy)?;
-        let ids = identifiers::Identifiers::new(&people, &roles);
+        let (known, ids) = rayon::join(
+            || people::KnownPeople::new(&people, &roles, subject, &gaz, &policy),
+            || identifiers::Identifiers::new(&people, &roles),
+        );
+        let known = known?;
         let unknown = names::UnknownNames::new(gaz);
         let flags = judgement::Judgement::new()?;
         Ok(Detector {
@@ -363,4 +408,30 @@ fn resolve_overlaps(mut props: Vec<Proposal>) -> Vec<Proposal> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn as_str_is_the_serialised_name() {
+        let quoted = |s: &str| format!("\"{s}\"");
+        for c in [
+            Category::ThirdPartyName,
+            Category::ThirdPartyIdentifier,
+            Category::Referrer,
+            Category::Judgement,
+        ] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), quoted(c.as_str()));
+        }
+        for a in [Action::Redact, Action::Review, Action::Flag, Action::Keep] {
+            assert_eq!(serde_json::to_string(&a).unwrap(), quoted(a.as_str()));
+        }
+        use ReasonCode::*;
+        for r in [TP, CS, SH, EW, HE, CR, LP, CO, AD, NR] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), quoted(r.as_str()));
+            assert_eq!(r.to_string(), r.as_str());
+        }
+    }
 }

@@ -183,31 +183,39 @@ impl KnownPeople {
                 }
             }
         }
-        let automaton = if entries.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    // A full DFA: a few MB for thousands of names, and the fastest search.
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(entries.iter().map(|e| e.pattern.as_str()))
-                    .map_err(|e| DetectError::Automaton(e.to_string()))?,
-            )
+        // The automaton (most of a request's start-up) and the misspelling index are
+        // independent: build them on two cores.
+        let build_automaton = || -> Result<Option<AhoCorasick>, DetectError> {
+            if entries.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                // A full DFA: a few MB for thousands of names, and the fastest search.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(entries.iter().map(|e| e.pattern.as_str()))
+                .map(Some)
+                .map_err(|e| DetectError::Automaton(e.to_string()))
         };
-        let mut deletions: WordMap<Vec<usize>> = WordMap::default();
-        for (id, e) in entries.iter().enumerate() {
-            if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike {
-                let mut keys = deletion_variants(&e.pattern);
-                keys.push(e.pattern.clone());
-                for k in keys {
-                    let v = deletions.entry(k).or_default();
-                    if !v.contains(&id) {
-                        v.push(id);
+        let build_deletions = || {
+            let mut deletions: WordMap<Vec<usize>> = WordMap::default();
+            for (id, e) in entries.iter().enumerate() {
+                if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike
+                {
+                    let mut keys = deletion_variants(&e.pattern);
+                    keys.push(e.pattern.clone());
+                    for k in keys {
+                        let v = deletions.entry(k).or_default();
+                        if !v.contains(&id) {
+                            v.push(id);
+                        }
                     }
                 }
             }
-        }
+            deletions
+        };
+        let (automaton, deletions) = rayon::join(build_automaton, build_deletions);
+        let automaton = automaton?;
         Ok(KnownPeople {
             entries,
             index,
