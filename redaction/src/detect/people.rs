@@ -672,12 +672,22 @@ pub(crate) fn at_sentence_start(text: &str, start: usize) -> bool {
 pub(crate) fn capitalised_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    let may_start = |b: u8| b.is_ascii_uppercase() || b >= 0xC0;
     std::iter::from_fn(move || {
         while i < bytes.len() {
-            let b = bytes[i];
+            // Capitals are a few in a hundred bytes: pass over 16 bytes at a time while none
+            // of them is a capital or a non-ASCII lead byte (a test the compiler vectorises).
+            while let Some(chunk) = bytes.get(i..i + 16)
+                && !chunk.iter().fold(false, |any, &b| any | may_start(b))
+            {
+                i += 16;
+            }
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             // Most bytes are lower case or spaces: test for a capital (or a non-ASCII lead
             // byte, which may start one) before looking at the byte in front.
-            if b.is_ascii_uppercase() || b >= 0xC0 {
+            if may_start(b) {
                 let boundary_before =
                     i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
                 let start_upper =
@@ -732,5 +742,34 @@ mod tests {
         assert!(!at_sentence_start("and Will went", 4));
         let w: Vec<_> = capitalised_words("saw Renée and Tom's dog").collect();
         assert_eq!(w, vec![(4, "Renée"), (15, "Tom")]);
+        // Capitals at every offset of a long lower-case run, as a plain scan finds them.
+        for at in 0..40 {
+            let text = format!(
+                "{}Élodie met Karen{}x Zo",
+                "a b ".repeat(at),
+                "z".repeat(at)
+            );
+            let plain: Vec<(usize, &str)> = text
+                .char_indices()
+                .filter(|&(i, c)| {
+                    c.is_uppercase()
+                        && text[..i]
+                            .chars()
+                            .next_back()
+                            .is_none_or(|p| !p.is_alphanumeric())
+                })
+                .map(|(i, _)| {
+                    let len = text[i..]
+                        .find(|c: char| !c.is_alphabetic())
+                        .unwrap_or(text.len() - i);
+                    (i, &text[i..i + len])
+                })
+                .collect();
+            assert_eq!(
+                capitalised_words(&text).collect::<Vec<_>>(),
+                plain,
+                "offset {at}"
+            );
+        }
     }
 }
