@@ -484,12 +484,11 @@ fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
             }
             let cut = if class & BARRIER != 0 {
                 Some((i, i + 1))
-            } else if b == b' '
-                && i > 0
-                && bytes[i - 1] == b'.'
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            } else if class & FULL_STOP != 0
+                && bytes.get(i + 1) == Some(&b' ')
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase)
             {
-                Some((i + 1, i + 1))
+                Some((i + 2, i + 2)) // after the space
             } else {
                 None
             };
@@ -515,7 +514,7 @@ fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
 const BARRIER: u8 = 1;
 const ANCHOR: u8 = 2;
 const FLAT_START: u8 = 4;
-const SPACE: u8 = 8;
+const FULL_STOP: u8 = 8;
 
 /// What [`segments`] needs to know of each byte (0 for nearly all of them).
 static BYTE_CLASS: [u8; 256] = {
@@ -527,7 +526,7 @@ static BYTE_CLASS: [u8; 256] = {
             b'\n' | b'\r' | b'\t' | b'"' | b';' | b'!' | b'?' | b'|' => BARRIER,
             b'0'..=b'9' | b'@' => ANCHOR,
             b'F' | b'A' | b'U' | b'R' => FLAT_START,
-            b' ' => SPACE,
+            b'.' => FULL_STOP,
             _ => 0,
         };
         b += 1;
