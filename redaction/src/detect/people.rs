@@ -41,6 +41,20 @@ struct Entry {
     single_word: bool,
     /// The word is also an ordinary word or a lookalike ("Will", "Rose", "Young").
     wordlike: bool,
+    /// What the owners' roles make of the entry, worked out once rather than per hit.
+    roles: EntryRoles,
+}
+
+/// An entry's owners by role, and the entity key of a plain third-party hit.
+#[derive(Debug, Default)]
+struct EntryRoles {
+    /// Owners who are third parties, in owner order.
+    third: Vec<usize>,
+    has_worker: bool,
+    /// How the subject owns the entry, if they do.
+    subject_form: Option<Form>,
+    /// `person:ID` when one third party owns the entry, else `name:PATTERN`.
+    entity: String,
 }
 
 /// One occurrence of a dictionary entry.
@@ -64,7 +78,6 @@ pub struct KnownPeople {
     /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
     deletions: WordMap<Vec<usize>>,
     gaz: Arc<Gazetteers>,
-    subject: usize,
 }
 
 const TITLES: [(&str, Option<bool>); 6] = [
@@ -120,7 +133,6 @@ impl KnownPeople {
         gaz: &Arc<Gazetteers>,
         policy: &Policy,
     ) -> Result<KnownPeople, DetectError> {
-        let _ = roles;
         let mut index: WordMap<usize> = WordMap::default();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |raw: &str, person: usize, form: Form| {
@@ -144,6 +156,7 @@ impl KnownPeople {
                     owners: Vec::new(),
                     single_word,
                     wordlike,
+                    roles: EntryRoles::default(),
                 });
                 entries.len() - 1
             });
@@ -182,6 +195,28 @@ impl KnownPeople {
                     add(part, i, Form::Surname);
                 }
             }
+        }
+        for e in &mut entries {
+            let third: Vec<usize> = e
+                .owners
+                .iter()
+                .filter(|&&(p, _)| roles[p] == Role::ThirdParty)
+                .map(|&(p, _)| p)
+                .collect();
+            let entity = match third.as_slice() {
+                [one] => format!("person:{}", people[*one].id),
+                _ => format!("name:{}", e.pattern),
+            };
+            e.roles = EntryRoles {
+                has_worker: e.owners.iter().any(|&(p, _)| roles[p] == Role::Worker),
+                subject_form: e
+                    .owners
+                    .iter()
+                    .find(|&&(p, _)| p == subject)
+                    .map(|&(_, f)| f),
+                third,
+                entity,
+            };
         }
         // The automaton (most of a request's start-up) and the misspelling index are
         // independent: build them on two cores.
@@ -222,7 +257,6 @@ impl KnownPeople {
             automaton,
             deletions,
             gaz: gaz.clone(),
-            subject,
         })
     }
 
@@ -412,18 +446,9 @@ impl KnownPeople {
         policy: &Policy,
     ) -> Option<Proposal> {
         let entry = &self.entries[hit.entry];
-        let has = |r: Role| entry.owners.iter().any(|&(p, _)| roles[p] == r);
-        let third: Vec<usize> = entry
-            .owners
-            .iter()
-            .filter(|&&(p, _)| roles[p] == Role::ThirdParty)
-            .map(|&(p, _)| p)
-            .collect();
-        let subject_form = entry
-            .owners
-            .iter()
-            .find(|&&(p, _)| p == self.subject)
-            .map(|&(_, f)| f);
+        let third = &entry.roles.third;
+        let has_worker = entry.roles.has_worker;
+        let subject_form = entry.roles.subject_form;
         let detector = match (hit.fuzzy, entry.owners[0].1) {
             (true, _) => "people.misspelling",
             (_, _) if hit.title.is_some() => "people.title",
@@ -459,7 +484,7 @@ impl KnownPeople {
                 _ => 0.9,
             }
         };
-        if subject_form.is_some() || has(Role::Worker) {
+        if subject_form.is_some() || has_worker {
             // Shared with the subject or a worker. A title can point at the third party:
             // "Mrs Begum" is the mother when the subject is not a woman called Begum.
             if let Some(title) = hit.title {
@@ -481,13 +506,13 @@ impl KnownPeople {
                     return Some(base(policy.third_party, entity_of(&fitting), 0.8));
                 }
             }
-            if subject_form == Some(Form::Surname) && !has(Role::Worker) {
+            if subject_form == Some(Form::Surname) && !has_worker {
                 return None; // the family's surname: the subject's own
             }
             // Two people called Jordan: when nothing else in the text names the third party
             // (their surname, full name or another name only they hold), it is the subject.
             if subject_form.is_some()
-                && !has(Role::Worker)
+                && !has_worker
                 && !third.iter().any(|p| evidenced.binary_search(p).is_ok())
             {
                 return None;
@@ -498,7 +523,11 @@ impl KnownPeople {
                 0.5,
             ));
         }
-        Some(base(policy.third_party, entity_of(&third), confidence))
+        Some(base(
+            policy.third_party,
+            entry.roles.entity.clone(),
+            confidence,
+        ))
     }
 }
 
