@@ -228,7 +228,10 @@ impl UnknownNames {
             let last = before
                 .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
                 .next()?;
-            let last = last.trim_end_matches("'s");
+            let mut last = last;
+            while let Some(stem) = last.strip_suffix("'s") {
+                last = stem; // as `trim_end_matches("'s")`, without building a searcher
+            }
             self.gaz.relationship_words.contains(last).then_some(false)
         })
     }
