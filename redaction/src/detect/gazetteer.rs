@@ -85,6 +85,76 @@ pub struct Gazetteers {
     pub org_words: WordSet,
     /// Context phrases before a name; `true` when they mark a confidential source.
     pub context_cues: Vec<(String, bool)>,
+    /// Indexes into `context_cues` by each cue's last word, in list order (see
+    /// [`Gazetteers::cues_ending_with`]).
+    cues_by_last_word: WordMap<Vec<usize>>,
+    /// Every listed word with the lists it is on.
+    classes: WordMap<Classes>,
+}
+
+/// The lists a word is on (a set of flags).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Classes(u16);
+
+impl Classes {
+    pub const FIRST_NAME: Classes = Classes(1);
+    pub const COMMON_WORD_NAME: Classes = Classes(1 << 1);
+    pub const LOOKALIKE: Classes = Classes(1 << 2);
+    pub const SURNAME: Classes = Classes(1 << 3);
+    pub const TITLE: Classes = Classes(1 << 4);
+    pub const PROFESSIONAL_TITLE: Classes = Classes(1 << 5);
+    pub const RELATIONSHIP: Classes = Classes(1 << 6);
+    pub const PLACE: Classes = Classes(1 << 7);
+    pub const ORG: Classes = Classes(1 << 8);
+
+    /// These classes and `other`.
+    pub const fn with(self, other: Classes) -> Classes {
+        Classes(self.0 | other.0)
+    }
+
+    /// On any of the lists in `any`.
+    pub const fn any(self, any: Classes) -> bool {
+        self.0 & any.0 != 0
+    }
+}
+
+/// Calls `f` with `word` in lower case (as `str::to_lowercase` gives it), without allocating
+/// for the short ASCII words that make up nearly every lookup.
+pub fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const MAX: usize = 64;
+    let bytes = word.as_bytes();
+    if bytes.len() <= MAX && bytes.is_ascii() {
+        let mut buf = [0u8; MAX];
+        let lower = &mut buf[..bytes.len()];
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(lower) {
+            return f(lower);
+        }
+    }
+    f(&word.to_lowercase())
+}
+
+/// Sets `buf` to `word` in lower case, reusing its allocation.
+pub fn lower_into(buf: &mut String, word: &str) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&word.to_lowercase()); // rare: keeps `to_lowercase`'s final-sigma rule
+    }
+}
+
+/// The last run of letters and digits of `s` (empty when `s` ends otherwise).
+pub fn last_word(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
 }
 
 fn words(s: &str) -> impl Iterator<Item = String> + '_ {
@@ -103,7 +173,7 @@ impl Gazetteers {
     }
 
     fn parse_built_in() -> Gazetteers {
-        Gazetteers {
+        let mut g = Gazetteers {
             first_names: words(list!("first_names.txt")).collect(),
             common_word_names: words(list!("common_word_names.txt")).collect(),
             lookalikes: words(list!("lookalike_names.txt")).collect(),
@@ -119,7 +189,64 @@ impl Gazetteers {
                     None => (w, false),
                 })
                 .collect(),
+            cues_by_last_word: WordMap::default(),
+            classes: WordMap::default(),
+        };
+        for (i, (cue, _)) in g.context_cues.iter().enumerate() {
+            g.cues_by_last_word
+                .entry(last_word(cue).to_string())
+                .or_default()
+                .push(i);
         }
+        // Cues that do not end in a word may end any text: file them under every word too.
+        let unworded = g.cues_by_last_word.get("").cloned().unwrap_or_default();
+        for (word, ids) in g.cues_by_last_word.iter_mut() {
+            if !word.is_empty() {
+                ids.extend(&unworded);
+                ids.sort_unstable();
+            }
+        }
+        let lists: [(&WordSet, Classes); 9] = [
+            (&g.first_names, Classes::FIRST_NAME),
+            (&g.common_word_names, Classes::COMMON_WORD_NAME),
+            (&g.lookalikes, Classes::LOOKALIKE),
+            (&g.surnames, Classes::SURNAME),
+            (&g.titles, Classes::TITLE),
+            (&g.professional_titles, Classes::PROFESSIONAL_TITLE),
+            (&g.relationship_words, Classes::RELATIONSHIP),
+            (&g.places, Classes::PLACE),
+            (&g.org_words, Classes::ORG),
+        ];
+        let mut classes: WordMap<Classes> = WordMap::default();
+        for (list, class) in lists {
+            for word in list {
+                let slot = classes.entry(word.clone()).or_default();
+                *slot = slot.with(class);
+            }
+        }
+        g.classes = classes;
+        g
+    }
+
+    /// Every list `lower` is on, from one lookup (the unknown-name and misspelling passes
+    /// ask several lists about every capitalised word).
+    pub fn classes(&self, lower: &str) -> Classes {
+        self.classes.get(lower).copied().unwrap_or_default()
+    }
+
+    /// The context cues, in list order, that can end a text whose last word is `word`.
+    ///
+    /// A cue that ends in a letter or digit can only end a text as a whole word (the caller
+    /// requires a word boundary before it) when the text's last word is the cue's last word;
+    /// cues ending otherwise are filed under the empty word, which callers look up as well.
+    /// This spares checking every cue against every capitalised word of every text.
+    pub fn cues_ending_with(&self, word: &str) -> impl Iterator<Item = &(String, bool)> {
+        self.cues_by_last_word
+            .get(word)
+            .or_else(|| self.cues_by_last_word.get(""))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.context_cues[i])
     }
 
     /// A given name that may stand alone as a person (not a lookalike or a place).
@@ -153,5 +280,17 @@ mod tests {
                 .iter()
                 .any(|(c, cs)| c == "referral from" && *cs)
         );
+        assert!(
+            g.cues_ending_with("from")
+                .any(|(c, cs)| c == "referral from" && *cs)
+        );
+        assert_eq!(last_word("a referral from"), "from");
+        let c = g.classes("road");
+        assert!(c.any(Classes::ORG) && !c.any(Classes::FIRST_NAME));
+        assert!(g.classes("darren").any(Classes::FIRST_NAME));
+        assert_eq!(g.classes("zzzz"), Classes::default());
+        with_lower("MiXeD", |l| assert_eq!(l, "mixed"));
+        with_lower("RENÉE", |l| assert_eq!(l, "renée"));
+        assert_eq!(last_word("referrer:"), "");
     }
 }

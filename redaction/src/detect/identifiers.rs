@@ -8,8 +8,9 @@
 //! export knows them.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use super::policy::Policy;
 use super::{Action, Category, Person, Proposal, ReasonCode, Role};
@@ -74,14 +75,22 @@ const STREET: &str = r"(?:Road|Rd|Street|St|Avenue|Ave|Close|Lane|Drive|Way|Cres
 const POSTCODE: &str = r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}";
 const MONTHS: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
-/// The compiled patterns and the export's identifiers by normalised key.
+/// The compiled patterns, built once per process (see [`Patterns::built_in`]).
+pub(crate) struct Patterns {
+    list: Vec<(IdKind, Regex)>,
+    /// The same patterns as one set: which of them occur in a line, in one scan.
+    any: RegexSet,
+    dob_context: Regex,
+    postcode_tail: Regex,
+    postcode_any: Regex,
+}
+
+/// The patterns and the export's identifiers by normalised key.
 pub struct Identifiers {
-    patterns: Vec<(IdKind, Regex)>,
+    patterns: &'static Patterns,
     owners: HashMap<(IdKind, String), Owner>,
     /// Dates of birth as (y, m, d) -> owner.
     dobs: HashMap<(i32, u32, u32), Owner>,
-    dob_context: Regex,
-    postcode_tail: Regex,
 }
 
 fn digits(s: &str) -> String {
@@ -184,8 +193,15 @@ fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
-impl Identifiers {
-    pub(crate) fn new(people: &[Person], roles: &[Role]) -> Identifiers {
+impl Patterns {
+    /// The patterns, compiled on first use (a dozen regexes and their set take a visible
+    /// share of a small run's start-up, and never change).
+    pub(crate) fn built_in() -> &'static Patterns {
+        static CELL: OnceLock<Patterns> = OnceLock::new();
+        CELL.get_or_init(Patterns::compile)
+    }
+
+    fn compile() -> Patterns {
         // ASCII word boundaries keep the regexes on the fast DFA engines for any text.
         let re = |s: &str| {
             Regex::new(&s.replace(r"\b", r"(?-u:\b)")).expect("identifier patterns are valid")
@@ -234,6 +250,28 @@ impl Identifiers {
                 re(r"\b[0-9]{2}-[0-9]{2}-[0-9]{2}\b|\b[Aa]ccount (?:number|no\.?):? ?[0-9]{8}\b"),
             ),
         ];
+        // The set's lazy DFA tracks every pattern at once: a larger cache than the default
+        // keeps it from rebuilding states over long texts.
+        let any = RegexSetBuilder::new(patterns.iter().map(|(_, re)| re.as_str()))
+            .dfa_size_limit(32 << 20)
+            .build()
+            .expect("identifier patterns are valid");
+        let dob_context = re(
+            r"(?i)(?:\bd\.?o\.?b\b|date of birth|\bborn\b|\bbirthday\b|\baged? \d+|\bb\. ?)[^\n]{0,12}$",
+        );
+        Patterns {
+            list: patterns,
+            any,
+            dob_context,
+            postcode_tail,
+            postcode_any,
+        }
+    }
+}
+
+impl Identifiers {
+    pub(crate) fn new(people: &[Person], roles: &[Role]) -> Identifiers {
+        let patterns = Patterns::built_in();
         let mut owners = HashMap::new();
         let mut dobs = HashMap::new();
         for (i, p) in people.iter().enumerate() {
@@ -267,7 +305,7 @@ impl Identifiers {
                 put(IdKind::Upn, Some(alnum_upper(v)));
             }
             for addr in &p.address {
-                if let Some(m) = postcode_any.find(addr) {
+                if let Some(m) = patterns.postcode_any.find(addr) {
                     put(IdKind::Postcode, Some(alnum_upper(m.as_str())));
                 }
                 put(IdKind::Address, Some(street_key(addr)));
@@ -279,111 +317,222 @@ impl Identifiers {
                 }
             }
         }
-        let dob_context = re(
-            r"(?i)(?:\bd\.?o\.?b\b|date of birth|\bborn\b|\bbirthday\b|\baged? \d+|\bb\. ?)[^\n]{0,12}$",
-        );
         Identifiers {
             patterns,
             owners,
             dobs,
-            dob_context,
-            postcode_tail,
         }
     }
 
     /// Every identifier in `text` that is not the subject's (or a worker's work contact).
+    ///
+    /// The text is searched [`segments`] at a time: no match can span two, so a segment
+    /// searched alone gives the matches it gives in the whole text. Most segments (sentences
+    /// without a digit, an `@` or a flat) are passed over after a byte scan; the rest are
+    /// scanned once by the set of all patterns, and only the patterns it reports are run, in
+    /// priority order: the same proposals as every pattern over the whole text.
     pub(crate) fn find(&self, text: &str, policy: &Policy) -> Vec<Proposal> {
         let mut out: Vec<Proposal> = Vec::new();
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (kind, re) in &self.patterns {
-            for m in re.find_iter(text) {
-                let (start, end) = (m.start(), m.end());
-                if taken.iter().any(|&(s, e)| s < end && start < e) {
-                    continue;
-                }
-                let raw = m.as_str();
-                let (key, owner) = match kind {
-                    IdKind::Email => {
-                        let k = raw.to_lowercase();
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Phone => {
-                        let Some(k) = phone_key(raw) else { continue };
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Nhs => {
-                        let k = digits(raw);
-                        if !nhs_valid(&k) {
-                            continue;
-                        }
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Ni => {
-                        if !ni_valid(raw) {
-                            continue;
-                        }
-                        let k = alnum_upper(raw);
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Upn | IdKind::Vehicle | IdKind::Bank => {
-                        let k = alnum_upper(raw);
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Postcode => {
-                        let k = alnum_upper(raw);
-                        (k.clone(), self.owners.get(&(*kind, k)).copied())
-                    }
-                    IdKind::Address => {
-                        let k = street_key(raw);
-                        let by_street = self.owners.get(&(IdKind::Address, k.clone())).copied();
-                        let by_postcode = self.postcode_tail.find(raw).and_then(|pc| {
-                            self.owners
-                                .get(&(IdKind::Postcode, alnum_upper(pc.as_str())))
-                                .copied()
-                        });
-                        (k, by_street.or(by_postcode))
-                    }
-                    IdKind::Dob => {
-                        let Some(date) = parse_date(raw) else {
-                            continue;
-                        };
-                        let owner = self.dobs.get(&date).copied();
-                        let mut from = start.saturating_sub(40);
-                        while !text.is_char_boundary(from) {
-                            from += 1;
-                        }
-                        let context = self.dob_context.is_match(&text[from..start]);
-                        if owner.is_none() && !context {
-                            continue; // an ordinary date (a visit, a meeting)
-                        }
-                        (format!("{:04}-{:02}-{:02}", date.0, date.1, date.2), owner)
-                    }
-                };
-                taken.push((start, end));
-                let entity = match owner {
-                    Some(Owner::Subject) | Some(Owner::WorkerWork) => continue,
-                    Some(Owner::Known) | None => format!("{}:{}", kind.name(), key),
-                };
-                out.push(Proposal {
-                    start,
-                    end,
-                    text: raw.to_string(),
-                    category: Category::ThirdPartyIdentifier,
-                    action: if policy.third_party == Action::Keep {
-                        Action::Keep
-                    } else {
-                        Action::Redact
-                    },
-                    code: ReasonCode::TP,
-                    detector: kind.detector(),
-                    entity,
-                    confidence: if owner.is_some() { 0.99 } else { 0.9 },
-                });
+        for (offset, segment, anchored) in segments(text) {
+            if !anchored {
+                continue;
+            }
+            let present = self.patterns.any.matches(segment);
+            if !present.matched_any() {
+                continue;
+            }
+            taken.clear();
+            for i in present.iter() {
+                self.find_in_line(text, (offset, segment), i, policy, &mut taken, &mut out);
             }
         }
         out
     }
+
+    /// The matches of pattern `i` in `line` (a segment at byte `offset` of `text`) that
+    /// overlap nothing in `taken` (the segment's matches of higher-priority patterns).
+    fn find_in_line(
+        &self,
+        text: &str,
+        (offset, line): (usize, &str),
+        i: usize,
+        policy: &Policy,
+        taken: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Proposal>,
+    ) {
+        let (kind, re) = &self.patterns.list[i];
+        for m in re.find_iter(line) {
+            let (start, end) = (offset + m.start(), offset + m.end());
+            if taken.iter().any(|&(s, e)| s < end && start < e) {
+                continue;
+            }
+            let raw = m.as_str();
+            let (key, owner) = match kind {
+                IdKind::Email => {
+                    let k = raw.to_lowercase();
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Phone => {
+                    let Some(k) = phone_key(raw) else { continue };
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Nhs => {
+                    let k = digits(raw);
+                    if !nhs_valid(&k) {
+                        continue;
+                    }
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Ni => {
+                    if !ni_valid(raw) {
+                        continue;
+                    }
+                    let k = alnum_upper(raw);
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Upn | IdKind::Vehicle | IdKind::Bank => {
+                    let k = alnum_upper(raw);
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Postcode => {
+                    let k = alnum_upper(raw);
+                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                }
+                IdKind::Address => {
+                    let k = street_key(raw);
+                    let by_street = self.owners.get(&(IdKind::Address, k.clone())).copied();
+                    let by_postcode = self.patterns.postcode_tail.find(raw).and_then(|pc| {
+                        self.owners
+                            .get(&(IdKind::Postcode, alnum_upper(pc.as_str())))
+                            .copied()
+                    });
+                    (k, by_street.or(by_postcode))
+                }
+                IdKind::Dob => {
+                    let Some(date) = parse_date(raw) else {
+                        continue;
+                    };
+                    let owner = self.dobs.get(&date).copied();
+                    let mut from = start.saturating_sub(40);
+                    while !text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    let context = self.patterns.dob_context.is_match(&text[from..start]);
+                    if owner.is_none() && !context {
+                        continue; // an ordinary date (a visit, a meeting)
+                    }
+                    (format!("{:04}-{:02}-{:02}", date.0, date.1, date.2), owner)
+                }
+            };
+            taken.push((start, end));
+            let entity = match owner {
+                Some(Owner::Subject) | Some(Owner::WorkerWork) => continue,
+                Some(Owner::Known) | None => format!("{}:{}", kind.name(), key),
+            };
+            out.push(Proposal {
+                start,
+                end,
+                text: raw.to_string(),
+                category: Category::ThirdPartyIdentifier,
+                action: if policy.third_party == Action::Keep {
+                    Action::Keep
+                } else {
+                    Action::Redact
+                },
+                code: ReasonCode::TP,
+                detector: kind.detector(),
+                entity,
+                confidence: if owner.is_some() { 0.99 } else { 0.9 },
+            });
+        }
+    }
 }
+
+/// Pieces of `text`, with their offsets, that no identifier match can span, each with
+/// whether it can hold an identifier at all.
+///
+/// The patterns match letters, digits, single spaces and `.,'-/:()+@%_`, never a line break,
+/// a tab, `"`, `;`, `!`, `?` or `|`: a piece ends before each of those. A full stop, a space
+/// and a capital letter end a sentence, and no pattern matches that sequence either (a
+/// full stop inside a match is followed by a letter or digit: an email's dot, "no. 1234"),
+/// so a piece also ends after such a space. Every cut is at a non-word character, which is
+/// what a word boundary sees at the end of a text too. Keep to this when adding a pattern.
+///
+/// Every pattern needs a digit or an `@`, except flat and room addresses ("Flat B, Rose
+/// Court"), which need their first word: a piece with none of these holds no identifier.
+fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut anchored = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let class = BYTE_CLASS[b as usize];
+            if class == 0 {
+                i += 1;
+                continue;
+            }
+            if class & ANCHOR != 0
+                || (class & FLAT_START != 0
+                    && ["Flat ", "Apartment ", "Unit ", "Room "]
+                        .iter()
+                        .any(|w| bytes[i..].starts_with(w.as_bytes())))
+            {
+                anchored = true;
+            }
+            let cut = if class & BARRIER != 0 {
+                Some((i, i + 1))
+            } else if class & FULL_STOP != 0
+                && bytes.get(i + 1) == Some(&b' ')
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase)
+            {
+                Some((i + 2, i + 2)) // after the space
+            } else {
+                None
+            };
+            i += 1;
+            if let Some((end, next)) = cut {
+                let piece = (start, &text[start..end], anchored);
+                start = next;
+                anchored = false;
+                if !piece.1.is_empty() {
+                    return Some(piece);
+                }
+            }
+        }
+        if start < bytes.len() {
+            let piece = (start, &text[start..], anchored);
+            start = bytes.len();
+            return Some(piece);
+        }
+        None
+    })
+}
+
+const BARRIER: u8 = 1;
+const ANCHOR: u8 = 2;
+const FLAT_START: u8 = 4;
+const FULL_STOP: u8 = 8;
+
+/// What [`segments`] needs to know of each byte (0 for nearly all of them).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'\n' | b'\r' | b'\t' | b'"' | b';' | b'!' | b'?' | b'|' => BARRIER,
+            b'0'..=b'9' | b'@' => ANCHOR,
+            b'F' | b'A' | b'U' | b'R' => FLAT_START,
+            b'.' => FULL_STOP,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Schools named right after a third party's name ("Callum is at Riverside Community
 /// College", "Joshua will stay at Highcross Academy"): that person's school, an identifier.
@@ -446,7 +595,7 @@ impl Schools {
     }
 
     /// `names`: this text's third-party name proposals, sorted by start.
-    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, String)]) -> Vec<Proposal> {
+    pub(crate) fn find(&self, text: &str, names: &[(usize, usize, &str)]) -> Vec<Proposal> {
         let mut out = Vec::new();
         for m in self.name.find_iter(text) {
             let i = names.partition_point(|n| n.1 <= m.start());
@@ -492,6 +641,30 @@ fn street_key(addr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_cut_only_where_no_identifier_can_run_on() {
+        let text = "Seen at 14 Elm Road, Chatham ME4 5XX. Mum said \"no\"; call 07700 900123!\nAccount no. 12345678 e.g. Flat B, Rose Court";
+        let pieces: Vec<&str> = segments(text).map(|(_, s, _)| s).collect();
+        assert_eq!(
+            pieces,
+            vec![
+                "Seen at 14 Elm Road, Chatham ME4 5XX. ",
+                "Mum said ",
+                "no",
+                " call 07700 900123",
+                "Account no. 12345678 e.g. ",
+                "Flat B, Rose Court",
+            ]
+        );
+        for (offset, piece, _) in segments(text) {
+            assert_eq!(&text[offset..offset + piece.len()], piece);
+        }
+        let anchored: Vec<bool> = segments(text).map(|(_, _, a)| a).collect();
+        assert_eq!(anchored, vec![true, false, false, true, true, true]);
+        let flat: Vec<bool> = segments("Flat B, Rose Court").map(|(_, _, a)| a).collect();
+        assert_eq!(flat, vec![true]);
+    }
 
     #[test]
     fn checks() {

@@ -97,6 +97,10 @@ impl Judgement {
     pub fn new() -> Result<Judgement, DetectError> {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // Seventy phrases make a small DFA. Without a prefilter it scans each byte once;
+            // the default (Teddy on the phrases' first bytes) kept stopping on ordinary words.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(TRIGGERS.iter().map(|(t, _)| *t))
             .map_err(|e| DetectError::Automaton(e.to_string()))?;
         Ok(Judgement { automaton })

@@ -125,7 +125,49 @@ pub enum ReasonCode {
 
 impl fmt::Display for ReasonCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        f.write_str(self.as_str())
+    }
+}
+
+impl ReasonCode {
+    /// The code as serialised ("TP", "CS", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::TP => "TP",
+            ReasonCode::CS => "CS",
+            ReasonCode::SH => "SH",
+            ReasonCode::EW => "EW",
+            ReasonCode::HE => "HE",
+            ReasonCode::CR => "CR",
+            ReasonCode::LP => "LP",
+            ReasonCode::CO => "CO",
+            ReasonCode::AD => "AD",
+            ReasonCode::NR => "NR",
+        }
+    }
+}
+
+impl Category {
+    /// The category as serialised ("third_party_name", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::ThirdPartyName => "third_party_name",
+            Category::ThirdPartyIdentifier => "third_party_identifier",
+            Category::Referrer => "referrer",
+            Category::Judgement => "judgement",
+        }
+    }
+}
+
+impl Action {
+    /// The action as serialised ("redact", "review", "flag", "keep").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Redact => "redact",
+            Action::Review => "review",
+            Action::Flag => "flag",
+            Action::Keep => "keep",
+        }
     }
 }
 
@@ -169,6 +211,21 @@ pub(crate) enum Role {
     /// care leaver); their identifiers are still redacted.
     DisclosedRelative,
 }
+
+/// Builds what every detector shares and no export changes (the gazetteers, the identifier
+/// patterns), so a caller can do it on another thread while it reads the export.
+/// [`Detector::new`] builds them on first use otherwise.
+pub fn warm_up() {
+    gazetteer::Gazetteers::built_in();
+    identifiers::Patterns::built_in();
+}
+
+/// A folded text with its known-name and unknown-name hits.
+type FirstPass<'t> = (
+    normalize::Folded<'t>,
+    Vec<people::NameHit>,
+    Vec<names::UnknownHit>,
+);
 
 /// Built once per request: the dictionaries, the gazetteers and the policy.
 pub struct Detector {
@@ -218,8 +275,11 @@ impl Detector {
             })
             .collect::<Vec<_>>();
         let gaz = gazetteer::Gazetteers::built_in();
-        let known = people::KnownPeople::new(&people, &roles, subject, &gaz, &policy)?;
-        let ids = identifiers::Identifiers::new(&people, &roles);
+        let (known, ids) = rayon::join(
+            || people::KnownPeople::new(&people, &roles, subject, &gaz, &policy),
+            || identifiers::Identifiers::new(&people, &roles),
+        );
+        let known = known?;
         let unknown = names::UnknownNames::new(gaz);
         let flags = judgement::Judgement::new()?;
         Ok(Detector {
@@ -244,10 +304,17 @@ impl Detector {
     /// Detects in one text on its own (names found by context in other texts are only used
     /// after [`Detector::detect_all`] or [`Detector::learn`]).
     pub fn detect(&self, text: &str) -> Vec<Proposal> {
-        let folded = normalize::Folded::new(text);
-        let people_hits = self.known.find(&folded);
-        let unknown = self.unknown.find(text, &people_hits);
+        let (folded, people_hits, unknown) = self.first_pass(text);
         self.assemble(&folded, people_hits, unknown)
+    }
+
+    /// Folds a text and finds the known and unknown names in it.
+    fn first_pass<'t>(&self, text: &'t str) -> FirstPass<'t> {
+        let folded = normalize::Folded::new(text);
+        let words: Vec<(usize, &str)> = people::capitalised_words(text).collect();
+        let hits = self.known.find_in(&folded, &words);
+        let unknown = self.unknown.find_in(text, &words, &hits);
+        (folded, hits, unknown)
     }
 
     /// Learns the names of unknown people found by context in `texts`, so that every later
@@ -255,11 +322,7 @@ impl Detector {
     pub fn learn<'t>(&mut self, texts: impl IntoParallelIterator<Item = &'t str>) {
         let found: Vec<Vec<names::UnknownHit>> = texts
             .into_par_iter()
-            .map(|text| {
-                let folded = normalize::Folded::new(text);
-                let hits = self.known.find(&folded);
-                self.unknown.find(text, &hits)
-            })
+            .map(|text| self.first_pass(text).2)
             .collect();
         self.remember(found.iter().flatten());
     }
@@ -275,20 +338,8 @@ impl Detector {
     pub fn detect_all(&mut self, texts: &[&str]) -> Vec<Vec<Proposal>> {
         // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
         // the other detectors.
-        type FirstPass<'t> = (
-            normalize::Folded<'t>,
-            Vec<people::NameHit>,
-            Vec<names::UnknownHit>,
-        );
-        let first: Vec<FirstPass<'_>> = texts
-            .par_iter()
-            .map(|text| {
-                let folded = normalize::Folded::new(text);
-                let hits = self.known.find(&folded);
-                let unknown = self.unknown.find(text, &hits);
-                (folded, hits, unknown)
-            })
-            .collect();
+        let first: Vec<FirstPass<'_>> =
+            texts.par_iter().map(|text| self.first_pass(text)).collect();
         self.remember(first.iter().flat_map(|(_, _, u)| u.iter()));
         first
             .into_par_iter()
@@ -323,13 +374,14 @@ impl Detector {
         if let Some(d) = &self.discovered {
             out.extend(d.find(folded, &people_hits, &self.unknown, &self.policy));
         }
-        let mut tp_names: Vec<(usize, usize, String)> = out
+        let mut tp_names: Vec<(usize, usize, &str)> = out
             .iter()
             .filter(|p| p.category == Category::ThirdPartyName && p.action == Action::Redact)
-            .map(|p| (p.start, p.end, p.entity.clone()))
+            .map(|p| (p.start, p.end, p.entity.as_str()))
             .collect();
-        tp_names.sort();
-        out.extend(self.schools.find(text, &tp_names));
+        tp_names.sort_unstable();
+        let schools = self.schools.find(text, &tp_names);
+        out.extend(schools);
         out.extend(self.ids.find(text, &self.policy));
         if self.policy.flags {
             out.extend(self.flags.find(folded));
@@ -356,4 +408,30 @@ fn resolve_overlaps(mut props: Vec<Proposal>) -> Vec<Proposal> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn as_str_is_the_serialised_name() {
+        let quoted = |s: &str| format!("\"{s}\"");
+        for c in [
+            Category::ThirdPartyName,
+            Category::ThirdPartyIdentifier,
+            Category::Referrer,
+            Category::Judgement,
+        ] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), quoted(c.as_str()));
+        }
+        for a in [Action::Redact, Action::Review, Action::Flag, Action::Keep] {
+            assert_eq!(serde_json::to_string(&a).unwrap(), quoted(a.as_str()));
+        }
+        use ReasonCode::*;
+        for r in [TP, CS, SH, EW, HE, CR, LP, CO, AD, NR] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), quoted(r.as_str()));
+            assert_eq!(r.to_string(), r.as_str());
+        }
+    }
 }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::gazetteer::Gazetteers;
+use super::gazetteer::{Classes, Gazetteers, last_word, lower_into, with_lower};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
 use super::people::{
     KnownPeople, NameHit, at_sentence_start, capitalised_words, followed_like_a_name, next_word,
@@ -63,10 +63,21 @@ impl UnknownNames {
     /// Candidate names in `text`, leaving out what known-people matching already covered.
     pub fn find(&self, text: &str, known: &[NameHit]) -> Vec<UnknownHit> {
         let words: Vec<(usize, &str)> = capitalised_words(text).collect();
+        self.find_in(text, &words, known)
+    }
+
+    /// [`UnknownNames::find`], given the text's capitalised words.
+    pub(crate) fn find_in(
+        &self,
+        text: &str,
+        words: &[(usize, &str)],
+        known: &[NameHit],
+    ) -> Vec<UnknownHit> {
         let overlaps_known = |s: usize, e: usize| {
             let i = known.partition_point(|h| h.end <= s);
             known.get(i).is_some_and(|h| h.start < e)
         };
+        let mut lower = String::new(); // reused for every word
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {
@@ -76,15 +87,16 @@ impl UnknownNames {
             if word.len() < 2 || overlaps_known(start, end) {
                 continue;
             }
-            let lower = word.to_lowercase();
-            if self.gaz.professional_titles.contains(&lower) {
+            lower_into(&mut lower, word);
+            let classes = self.gaz.classes(&lower);
+            if classes.any(Classes::PROFESSIONAL_TITLE) {
                 // "Dr Khan", "PC Ward": a professional named in role; skip their name.
                 while i < words.len() && adjacent(text, end_of(words[i - 1]), words[i].0) {
                     i += 1;
                 }
                 continue;
             }
-            let (evidence, name_start) = if self.gaz.titles.contains(&lower) {
+            let (evidence, name_start) = if classes.any(Classes::TITLE) {
                 match words.get(i) {
                     Some(&(s2, w2))
                         if adjacent(text, end, s2)
@@ -96,12 +108,12 @@ impl UnknownNames {
                     _ => continue,
                 }
             } else {
-                (self.evidence(text, start, end, &lower), start)
+                (self.evidence(text, start, end, classes), start)
             };
             if evidence == Evidence::None {
                 continue;
             }
-            if self.in_org_name(text, &words, i - 1) || self.in_place_context(text, start, &lower) {
+            if self.in_org_name(text, words, i - 1) || self.in_place_context(text, start, classes) {
                 continue;
             }
             // Take following capitalised words as the rest of the name.
@@ -126,7 +138,7 @@ impl UnknownNames {
             }
             let _ = last_word;
             let source = matches!(evidence, Evidence::Context { source: true });
-            let lookalike = self.is_lookalike(&lower);
+            let lookalike = classes.any(LOOKALIKE_OR_PLACE);
             let strong = match evidence {
                 Evidence::Gazetteer => true,
                 Evidence::Context { .. } => !lookalike || name_end > end,
@@ -155,28 +167,24 @@ impl UnknownNames {
         out
     }
 
-    fn is_lookalike(&self, lower: &str) -> bool {
-        self.gaz.lookalikes.contains(lower) || self.gaz.places.contains(lower)
-    }
-
-    /// Why a capitalised word is a name, if it is one.
-    fn evidence(&self, text: &str, start: usize, end: usize, lower: &str) -> Evidence {
+    /// Why a capitalised word (on the lists `classes`) is a name, if it is one.
+    fn evidence(&self, text: &str, start: usize, end: usize, classes: Classes) -> Evidence {
+        let org = classes.any(Classes::ORG);
         if let Some(source) = self.context_before(text, start)
-            && !self.gaz.org_words.contains(lower)
-            && !self.gaz.relationship_words.contains(lower)
+            && !org
+            && !classes.any(Classes::RELATIONSHIP)
         {
             return Evidence::Context { source };
         }
-        if self.bracketed_relationship_after(text, end) && !self.gaz.org_words.contains(lower) {
+        if self.bracketed_relationship_after(text, end) && !org {
             return Evidence::Context { source: false };
         }
-        if self.gaz.is_any_title(lower) {
+        if classes.any(Classes::TITLE.with(Classes::PROFESSIONAL_TITLE)) {
             return Evidence::None;
         }
         let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
-        let is_name =
-            self.gaz.first_names.contains(lower) || self.gaz.common_word_names.contains(lower);
-        if self.is_lookalike(lower) {
+        let is_name = classes.any(Classes::FIRST_NAME.with(Classes::COMMON_WORD_NAME));
+        if classes.any(LOOKALIKE_OR_PLACE) {
             // "Mark said" names someone; "Will speak" and "Summer term" do not.
             let strong_follow = next_word(text, end).is_some_and(|w| {
                 ["said", "says", "told", "rang", "asked", "reported"].contains(&w)
@@ -187,11 +195,13 @@ impl UnknownNames {
                 Evidence::None
             };
         }
-        if self.gaz.first_names.contains(lower) {
+        if classes.any(Classes::FIRST_NAME) {
             return Evidence::Gazetteer;
         }
-        let name_like_start = !at_sentence_start(text, start) || followed_like_a_name(text, end);
-        if self.gaz.common_word_names.contains(lower) && !all_caps && name_like_start {
+        if classes.any(Classes::COMMON_WORD_NAME)
+            && !all_caps
+            && (!at_sentence_start(text, start) || followed_like_a_name(text, end))
+        {
             return Evidence::Gazetteer;
         }
         Evidence::None
@@ -204,27 +214,35 @@ impl UnknownNames {
             .rev()
             .nth(40)
             .map_or(0, |(i, _)| i);
-        let before = text[from..start].to_lowercase();
-        let before = before.trim_end_matches([' ', ',', ':', '\t']);
-        if before.len() == text[from..start].len() && !before.is_empty() {
-            return None; // the word is glued to what precedes it
-        }
-        for (cue, source) in &self.gaz.context_cues {
-            if ends_with_word(before, cue) {
-                return Some(*source);
+        let window = &text[from..start];
+        with_lower(window, |before| {
+            let before = before.trim_end_matches([' ', ',', ':', '\t']);
+            if before.len() == window.len() && !before.is_empty() {
+                return None; // the word is glued to what precedes it
             }
-        }
-        let last = before
-            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-            .next()?;
-        let last = last.trim_end_matches("'s");
-        self.gaz.relationship_words.contains(last).then_some(false)
+            for (cue, source) in self.gaz.cues_ending_with(last_word(before)) {
+                if ends_with_word(before, cue) {
+                    return Some(*source);
+                }
+            }
+            let last = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+                .next()?;
+            let mut last = last;
+            while let Some(stem) = last.strip_suffix("'s") {
+                last = stem; // as `trim_end_matches("'s")`, without building a searcher
+            }
+            self.gaz.relationship_words.contains(last).then_some(false)
+        })
     }
 
     /// "Darren (mum's partner)", "Keira (friend)".
     fn bracketed_relationship_after(&self, text: &str, end: usize) -> bool {
-        let rest = text[end..].trim_start_matches("'s").trim_start();
-        let Some(inner) = rest.strip_prefix('(') else {
+        let mut rest = &text[end..];
+        while let Some(after) = rest.strip_prefix("'s") {
+            rest = after; // as `trim_start_matches("'s")`, without building a searcher
+        }
+        let Some(inner) = rest.trim_start().strip_prefix('(') else {
             return false;
         };
         let mut cut = inner.find(')').unwrap_or(inner.len()).min(40);
@@ -234,7 +252,7 @@ impl UnknownNames {
         let inner = &inner[..cut];
         inner
             .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-            .any(|w| self.gaz.relationship_words.contains(&w.to_lowercase()))
+            .any(|w| with_lower(w, |w| self.gaz.relationship_words.contains(w)))
     }
 
     /// The capitalised run from word `at` on ends in an organisation or street word ("Abbey
@@ -257,7 +275,7 @@ impl UnknownNames {
             if !(gap == " " || gap == "'s " || gap == "-") {
                 break;
             }
-            if self.gaz.org_words.contains(&w.to_lowercase()) {
+            if with_lower(w, |w| self.gaz.org_words.contains(w)) {
                 return true;
             }
             end = s + w.len();
@@ -268,31 +286,37 @@ impl UnknownNames {
     fn before_org_word(&self, text: &str, end: usize) -> bool {
         next_word(text, end).is_some_and(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                && self.gaz.org_words.contains(&w.to_lowercase())
+                && with_lower(w, |w| self.gaz.org_words.contains(w))
         })
     }
 
     /// "in Shirley", "at Chelsea": a place after a place preposition.
-    fn in_place_context(&self, text: &str, start: usize, lower: &str) -> bool {
-        if !self.gaz.places.contains(lower) {
+    fn in_place_context(&self, text: &str, start: usize, classes: Classes) -> bool {
+        if !classes.any(Classes::PLACE) {
             return false;
         }
-        let before = text[..start].trim_end().to_lowercase();
+        // The longest preposition and the character before it lie in the last 16
+        // characters: lower-case those, not the whole text before the word.
+        let before = text[..start].trim_end();
+        let from = before.char_indices().rev().nth(15).map_or(0, |(i, _)| i);
+        let before = before[from..].to_lowercase();
         ["in", "at", "near", "from", "to", "around", "outside", "of"]
             .iter()
             .any(|p| ends_with_word(&before, p))
     }
 
     fn could_be_surname(&self, word: &str) -> bool {
-        let lower = word.to_lowercase();
+        const NOT_A_SURNAME: Classes = Classes::ORG
+            .with(Classes::TITLE)
+            .with(Classes::PROFESSIONAL_TITLE)
+            .with(Classes::RELATIONSHIP)
+            .with(Classes::LOOKALIKE)
+            .with(Classes::COMMON_WORD_NAME);
         word.len() >= 2
             && word.chars().skip(1).any(char::is_lowercase)
-            && !self.gaz.org_words.contains(&lower)
-            && !self.gaz.is_any_title(&lower)
-            && !self.gaz.relationship_words.contains(&lower)
-            && !self.gaz.lookalikes.contains(&lower)
-            && !self.gaz.common_word_names.contains(&lower)
-            && !STOP_CAPITALISED.contains(&lower.as_str())
+            && with_lower(word, |lower| {
+                !self.gaz.classes(lower).any(NOT_A_SURNAME) && !STOP_CAPITALISED.contains(&lower)
+            })
     }
 
     pub(crate) fn proposal(&self, hit: &UnknownHit, text: &str, policy: &Policy) -> Proposal {
@@ -314,6 +338,8 @@ impl UnknownNames {
         }
     }
 }
+
+const LOOKALIKE_OR_PLACE: Classes = Classes::LOOKALIKE.with(Classes::PLACE);
 
 /// Capitalised words that start sentences or headings and never continue a name.
 const STOP_CAPITALISED: &[&str] = &[

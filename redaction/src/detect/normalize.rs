@@ -26,26 +26,54 @@ impl<'a> Folded<'a> {
     /// Folds `original`. Texts longer than 4 GiB are not supported by the offset map; callers
     /// split documents into parts (pages) far smaller than that.
     pub fn new(original: &'a str) -> Folded<'a> {
-        let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len());
+        // Byte by byte: ASCII (nearly all of a case record) is folded without decoding a
+        // character; anything else is decoded at its first byte and folded as a character.
+        let bytes = original.as_bytes();
+        let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
+        let mut map: Vec<u32> = Vec::with_capacity(bytes.len());
         let mut last_space = false;
-        for (offset, ch) in original.char_indices() {
+        let mut offset = 0;
+        while offset < bytes.len() {
             let at = offset as u32;
-            if ch.is_ascii() {
-                let b = ch as u8;
-                if b.is_ascii_whitespace() {
-                    if !last_space {
-                        text.push(' ');
-                        map.push(at);
-                        last_space = true;
-                    }
-                    continue;
+            let b = bytes[offset];
+            if b.is_ascii_whitespace() {
+                offset += 1;
+                if !last_space {
+                    text.push(b' ');
+                    map.push(at);
+                    last_space = true;
                 }
-                last_space = false;
-                text.push(b.to_ascii_lowercase() as char);
-                map.push(at);
                 continue;
             }
+            if b.is_ascii() {
+                // A run of ASCII words with single spaces between them folds byte for byte
+                // (lower case, same length): copy it in bulk. The run ends before a second
+                // space, any other whitespace, or a non-ASCII byte; a space it ends on is
+                // remembered, so whitespace after it still collapses.
+                let start = offset;
+                let mut ends_in_space = false;
+                while let Some(&c) = bytes.get(offset) {
+                    if c == b' ' {
+                        if ends_in_space {
+                            break;
+                        }
+                        ends_in_space = true;
+                    } else if c.is_ascii_whitespace() || !c.is_ascii() {
+                        break;
+                    } else {
+                        ends_in_space = false;
+                    }
+                    offset += 1;
+                }
+                text.extend(bytes[start..offset].iter().map(u8::to_ascii_lowercase));
+                map.extend(at..offset as u32);
+                last_space = ends_in_space;
+                continue;
+            }
+            let Some(ch) = original[offset..].chars().next() else {
+                break;
+            };
+            offset += ch.len_utf8();
             let replacement = match ch {
                 '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
                 '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
@@ -55,10 +83,11 @@ impl<'a> Folded<'a> {
                 c if c.is_whitespace() => Some(' '),
                 _ => {
                     last_space = false;
+                    let mut buf = [0u8; 4];
                     for lower in ch.to_lowercase() {
-                        let before = text.len();
-                        text.push(lower);
-                        map.extend(std::iter::repeat_n(at, text.len() - before));
+                        let encoded = lower.encode_utf8(&mut buf).as_bytes();
+                        text.extend_from_slice(encoded);
+                        map.extend(std::iter::repeat_n(at, encoded.len()));
                     }
                     continue;
                 }
@@ -66,18 +95,21 @@ impl<'a> Folded<'a> {
             match replacement {
                 Some(' ') if last_space => {}
                 Some(' ') => {
-                    text.push(' ');
+                    text.push(b' ');
                     map.push(at);
                     last_space = true;
                 }
                 Some(c) => {
                     last_space = false;
-                    text.push(c);
+                    text.push(c as u8); // the replacements above are all ASCII
                     map.push(at);
                 }
                 None => {}
             }
         }
+        // Only whole characters were written, so this never fails; an empty text is the
+        // harmless fallback rather than a panic.
+        let text = String::from_utf8(text).unwrap_or_default();
         Folded {
             original,
             text,
@@ -136,6 +168,24 @@ mod tests {
         let at = f.text.find("renée").unwrap();
         let (s, e) = f.original_range(at, at + "renée".len());
         assert_eq!(&f.original()[s..e], "RENÉE");
+    }
+
+    #[test]
+    fn folds_runs_of_ascii_like_single_characters() {
+        let text = "Mrs  K. REID\t\n saw  Renée\u{00a0} at 10 Elm Road ";
+        let f = Folded::new(text);
+        assert_eq!(f.text, "mrs k. reid saw renée at 10 elm road ");
+        assert_eq!(f.text.len(), f.map.len());
+        for (i, c) in f.text.char_indices() {
+            let original = text[f.map[i] as usize..].chars().next();
+            if c.is_ascii() && c != ' ' {
+                assert_eq!(
+                    original.map(|o| o.to_ascii_lowercase()),
+                    Some(c),
+                    "byte {i}"
+                );
+            }
+        }
     }
 
     #[test]

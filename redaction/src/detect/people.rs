@@ -12,11 +12,13 @@
 //! party goes to a reviewer, except a surname shared with the subject (a family name), which
 //! is kept unless a title points at the third party.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::gazetteer::{Gazetteers, WordMap};
+use super::gazetteer::{Classes, Gazetteers, WordHasher, WordMap, lower_into, with_lower};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
 use super::policy::Policy;
 use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
@@ -39,6 +41,20 @@ struct Entry {
     single_word: bool,
     /// The word is also an ordinary word or a lookalike ("Will", "Rose", "Young").
     wordlike: bool,
+    /// What the owners' roles make of the entry, worked out once rather than per hit.
+    roles: EntryRoles,
+}
+
+/// An entry's owners by role, and the entity key of a plain third-party hit.
+#[derive(Debug, Default)]
+struct EntryRoles {
+    /// Owners who are third parties, in owner order.
+    third: Vec<usize>,
+    has_worker: bool,
+    /// How the subject owns the entry, if they do.
+    subject_form: Option<Form>,
+    /// `person:ID` when one third party owns the entry, else `name:PATTERN`.
+    entity: String,
 }
 
 /// One occurrence of a dictionary entry.
@@ -62,7 +78,6 @@ pub struct KnownPeople {
     /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
     deletions: WordMap<Vec<usize>>,
     gaz: Arc<Gazetteers>,
-    subject: usize,
 }
 
 const TITLES: [(&str, Option<bool>); 6] = [
@@ -118,7 +133,6 @@ impl KnownPeople {
         gaz: &Arc<Gazetteers>,
         policy: &Policy,
     ) -> Result<KnownPeople, DetectError> {
-        let _ = roles;
         let mut index: WordMap<usize> = WordMap::default();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |raw: &str, person: usize, form: Form| {
@@ -142,6 +156,7 @@ impl KnownPeople {
                     owners: Vec::new(),
                     single_word,
                     wordlike,
+                    roles: EntryRoles::default(),
                 });
                 entries.len() - 1
             });
@@ -181,38 +196,67 @@ impl KnownPeople {
                 }
             }
         }
-        let automaton = if entries.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    // A full DFA: a few MB for thousands of names, and the fastest search.
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    .build(entries.iter().map(|e| e.pattern.as_str()))
-                    .map_err(|e| DetectError::Automaton(e.to_string()))?,
-            )
+        for e in &mut entries {
+            let third: Vec<usize> = e
+                .owners
+                .iter()
+                .filter(|&&(p, _)| roles[p] == Role::ThirdParty)
+                .map(|&(p, _)| p)
+                .collect();
+            let entity = match third.as_slice() {
+                [one] => format!("person:{}", people[*one].id),
+                _ => format!("name:{}", e.pattern),
+            };
+            e.roles = EntryRoles {
+                has_worker: e.owners.iter().any(|&(p, _)| roles[p] == Role::Worker),
+                subject_form: e
+                    .owners
+                    .iter()
+                    .find(|&&(p, _)| p == subject)
+                    .map(|&(_, f)| f),
+                third,
+                entity,
+            };
+        }
+        // The automaton (most of a request's start-up) and the misspelling index are
+        // independent: build them on two cores.
+        let build_automaton = || -> Result<Option<AhoCorasick>, DetectError> {
+            if entries.is_empty() {
+                return Ok(None);
+            }
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                // A full DFA: a few MB for thousands of names, and the fastest search.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(entries.iter().map(|e| e.pattern.as_str()))
+                .map(Some)
+                .map_err(|e| DetectError::Automaton(e.to_string()))
         };
-        let mut deletions: WordMap<Vec<usize>> = WordMap::default();
-        for (id, e) in entries.iter().enumerate() {
-            if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike {
-                let mut keys = deletion_variants(&e.pattern);
-                keys.push(e.pattern.clone());
-                for k in keys {
-                    let v = deletions.entry(k).or_default();
-                    if !v.contains(&id) {
-                        v.push(id);
+        let build_deletions = || {
+            let mut deletions: WordMap<Vec<usize>> = WordMap::default();
+            for (id, e) in entries.iter().enumerate() {
+                if e.single_word && e.pattern.chars().count() >= policy.fuzzy_min_len && !e.wordlike
+                {
+                    let mut keys = deletion_variants(&e.pattern);
+                    keys.push(e.pattern.clone());
+                    for k in keys {
+                        let v = deletions.entry(k).or_default();
+                        if !v.contains(&id) {
+                            v.push(id);
+                        }
                     }
                 }
             }
-        }
+            deletions
+        };
+        let (automaton, deletions) = rayon::join(build_automaton, build_deletions);
+        let automaton = automaton?;
         Ok(KnownPeople {
             entries,
             index,
             automaton,
             deletions,
             gaz: gaz.clone(),
-            subject,
         })
     }
 
@@ -223,6 +267,13 @@ impl KnownPeople {
 
     /// Every occurrence of a known name in a folded text, leftmost-longest, whole words.
     pub fn find(&self, folded: &Folded<'_>) -> Vec<NameHit> {
+        let words: Vec<(usize, &str)> = capitalised_words(folded.original()).collect();
+        self.find_in(folded, &words)
+    }
+
+    /// [`KnownPeople::find`], given the text's [`capitalised_words`] (which the unknown-name
+    /// pass needs too, so a text is split into words once).
+    pub(crate) fn find_in(&self, folded: &Folded<'_>, words: &[(usize, &str)]) -> Vec<NameHit> {
         let mut hits = Vec::new();
         let text = folded.original();
         if let Some(ac) = &self.automaton {
@@ -239,7 +290,7 @@ impl KnownPeople {
             }
         }
         if !self.deletions.is_empty() {
-            self.find_misspellings(text, &mut hits);
+            self.find_misspellings(text, words, &mut hits);
         }
         hits
     }
@@ -254,7 +305,7 @@ impl KnownPeople {
             return false;
         }
         if let Some(next) = next_word(text, end)
-            && self.gaz.org_words.contains(&next.to_lowercase())
+            && with_lower(next, |next| self.gaz.org_words.contains(next))
             && starts_upper(next)
         {
             return false;
@@ -287,8 +338,8 @@ impl KnownPeople {
             s = w_start;
         }
         if let Some((w_start, word)) = prev_word(text, s) {
-            let lower = word.to_lowercase();
-            if let Some(&(t, _)) = TITLES.iter().find(|(t, _)| *t == lower) {
+            let found = with_lower(word, |lower| TITLES.iter().find(|(t, _)| *t == lower));
+            if let Some(&(t, _)) = found {
                 s = w_start;
                 title = Some(t);
             }
@@ -312,10 +363,11 @@ impl KnownPeople {
         }
     }
 
-    fn find_misspellings(&self, text: &str, hits: &mut Vec<NameHit>) {
+    fn find_misspellings(&self, text: &str, words: &[(usize, &str)], hits: &mut Vec<NameHit>) {
         let mut covered = hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>();
         covered.sort_unstable();
-        for (start, word) in capitalised_words(text) {
+        let mut lower = String::new(); // reused for every word
+        for &(start, word) in words {
             let n = word.chars().count();
             if n + 1 < 5 || n > 30 {
                 continue;
@@ -324,14 +376,14 @@ impl KnownPeople {
             if covered.get(i).is_some_and(|&(s, _)| s <= start) {
                 continue;
             }
-            let lower = word.to_lowercase();
-            if self.gaz.first_names.contains(&lower)
-                || self.gaz.common_word_names.contains(&lower)
-                || self.gaz.lookalikes.contains(&lower)
-                || self.gaz.places.contains(&lower)
-                || self.gaz.org_words.contains(&lower)
-                || self.gaz.relationship_words.contains(&lower)
-            {
+            lower_into(&mut lower, word);
+            const LISTED: Classes = Classes::FIRST_NAME
+                .with(Classes::COMMON_WORD_NAME)
+                .with(Classes::LOOKALIKE)
+                .with(Classes::PLACE)
+                .with(Classes::ORG)
+                .with(Classes::RELATIONSHIP);
+            if self.gaz.classes(&lower).any(LISTED) {
                 continue;
             }
             // The lowest-numbered entry within one edit, looked up under the word and each of
@@ -394,18 +446,9 @@ impl KnownPeople {
         policy: &Policy,
     ) -> Option<Proposal> {
         let entry = &self.entries[hit.entry];
-        let has = |r: Role| entry.owners.iter().any(|&(p, _)| roles[p] == r);
-        let third: Vec<usize> = entry
-            .owners
-            .iter()
-            .filter(|&&(p, _)| roles[p] == Role::ThirdParty)
-            .map(|&(p, _)| p)
-            .collect();
-        let subject_form = entry
-            .owners
-            .iter()
-            .find(|&&(p, _)| p == self.subject)
-            .map(|&(_, f)| f);
+        let third = &entry.roles.third;
+        let has_worker = entry.roles.has_worker;
+        let subject_form = entry.roles.subject_form;
         let detector = match (hit.fuzzy, entry.owners[0].1) {
             (true, _) => "people.misspelling",
             (_, _) if hit.title.is_some() => "people.title",
@@ -441,7 +484,7 @@ impl KnownPeople {
                 _ => 0.9,
             }
         };
-        if subject_form.is_some() || has(Role::Worker) {
+        if subject_form.is_some() || has_worker {
             // Shared with the subject or a worker. A title can point at the third party:
             // "Mrs Begum" is the mother when the subject is not a woman called Begum.
             if let Some(title) = hit.title {
@@ -463,13 +506,13 @@ impl KnownPeople {
                     return Some(base(policy.third_party, entity_of(&fitting), 0.8));
                 }
             }
-            if subject_form == Some(Form::Surname) && !has(Role::Worker) {
+            if subject_form == Some(Form::Surname) && !has_worker {
                 return None; // the family's surname: the subject's own
             }
             // Two people called Jordan: when nothing else in the text names the third party
             // (their surname, full name or another name only they hold), it is the subject.
             if subject_form.is_some()
-                && !has(Role::Worker)
+                && !has_worker
                 && !third.iter().any(|p| evidenced.binary_search(p).is_ok())
             {
                 return None;
@@ -480,7 +523,11 @@ impl KnownPeople {
                 0.5,
             ));
         }
-        Some(base(policy.third_party, entity_of(&third), confidence))
+        Some(base(
+            policy.third_party,
+            entry.roles.entity.clone(),
+            confidence,
+        ))
     }
 }
 
@@ -602,7 +649,9 @@ pub(crate) fn followed_like_a_name(text: &str, end: usize) -> bool {
     {
         return true;
     }
-    next_word(text, end).is_some_and(|w| NAME_FOLLOWERS.contains(&w.to_lowercase().as_str()))
+    static FOLLOWERS: OnceLock<HashSet<&str, BuildHasherDefault<WordHasher>>> = OnceLock::new();
+    let followers = FOLLOWERS.get_or_init(|| NAME_FOLLOWERS.iter().copied().collect());
+    next_word(text, end).is_some_and(|w| with_lower(w, |w| followers.contains(w)))
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -652,20 +701,43 @@ pub(crate) fn at_sentence_start(text: &str, start: usize) -> bool {
 pub(crate) fn capitalised_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let bytes = text.as_bytes();
     let mut i = 0;
+    let may_start = |b: u8| b.is_ascii_uppercase() || b >= 0xC0;
     std::iter::from_fn(move || {
         while i < bytes.len() {
-            let b = bytes[i];
-            let boundary_before =
-                i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
-            let start_upper = b.is_ascii_uppercase()
-                || (b >= 0xC0 && text[i..].chars().next().is_some_and(char::is_uppercase));
-            if boundary_before && start_upper {
-                let start = i;
-                let len = text[i..]
-                    .find(|c: char| !c.is_alphabetic())
-                    .unwrap_or(text.len() - i);
-                i += len.max(1);
-                return Some((start, &text[start..start + len]));
+            // Capitals are a few in a hundred bytes: pass over 16 bytes at a time while none
+            // of them is a capital or a non-ASCII lead byte (a test the compiler vectorises).
+            while let Some(chunk) = bytes.get(i..i + 16)
+                && !chunk.iter().fold(false, |any, &b| any | may_start(b))
+            {
+                i += 16;
+            }
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
+            // Most bytes are lower case or spaces: test for a capital (or a non-ASCII lead
+            // byte, which may start one) before looking at the byte in front.
+            if may_start(b) {
+                let boundary_before =
+                    i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+                let start_upper =
+                    b < 0x80 || text[i..].chars().next().is_some_and(char::is_uppercase);
+                if boundary_before && start_upper {
+                    let start = i;
+                    let rest = &bytes[start..];
+                    let ascii = rest
+                        .iter()
+                        .position(|b| !b.is_ascii_alphabetic())
+                        .unwrap_or(rest.len());
+                    let len = if rest.get(ascii).is_some_and(|&b| b >= 0x80) {
+                        text[start..]
+                            .find(|c: char| !c.is_alphabetic())
+                            .unwrap_or(text.len() - start)
+                    } else {
+                        ascii
+                    };
+                    i += len.max(1);
+                    return Some((start, &text[start..start + len]));
+                }
             }
             i += 1;
             while i < bytes.len() && (bytes[i] & 0xC0) == 0x80 {
@@ -699,5 +771,34 @@ mod tests {
         assert!(!at_sentence_start("and Will went", 4));
         let w: Vec<_> = capitalised_words("saw Renée and Tom's dog").collect();
         assert_eq!(w, vec![(4, "Renée"), (15, "Tom")]);
+        // Capitals at every offset of a long lower-case run, as a plain scan finds them.
+        for at in 0..40 {
+            let text = format!(
+                "{}Élodie met Karen{}x Zo",
+                "a b ".repeat(at),
+                "z".repeat(at)
+            );
+            let plain: Vec<(usize, &str)> = text
+                .char_indices()
+                .filter(|&(i, c)| {
+                    c.is_uppercase()
+                        && text[..i]
+                            .chars()
+                            .next_back()
+                            .is_none_or(|p| !p.is_alphanumeric())
+                })
+                .map(|(i, _)| {
+                    let len = text[i..]
+                        .find(|c: char| !c.is_alphabetic())
+                        .unwrap_or(text.len() - i);
+                    (i, &text[i..i + len])
+                })
+                .collect();
+            assert_eq!(
+                capitalised_words(&text).collect::<Vec<_>>(),
+                plain,
+                "offset {at}"
+            );
+        }
     }
 }
