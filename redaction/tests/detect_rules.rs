@@ -94,6 +94,7 @@ fn unknown_people_and_lookalikes() {
         "Jordan talked about his friend Keira and mum's new partner Darren Price.",
         "Will speak to the school in the Summer term. Darren was not there; Keira's mum rang.",
         "Victoria Road is near Shirley Health Centre and Medway Council offices.",
+        "See Page 3 of the plan; the meeting was in Room 4, Hall 2.",
     ];
     let all = d.detect_all(&texts);
     let names: Vec<Vec<&str>> = all
@@ -108,6 +109,7 @@ fn unknown_people_and_lookalikes() {
     assert_eq!(names[0], vec!["Keira", "Darren Price"]);
     assert_eq!(names[1], vec!["Darren", "Keira"]);
     assert!(names[2].is_empty(), "{:?}", names[2]);
+    assert!(names[3].is_empty(), "a numbered label is not a name: {:?}", names[3]);
 }
 
 #[test]

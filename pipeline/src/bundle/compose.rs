@@ -807,10 +807,10 @@ pub fn compose(
         "Index of records",
         "Every record in this bundle, oldest first, with the page where it starts. Records not included are listed in the schedule at the end.",
         &[
-            ("Date", 72.0),
-            ("Type", 100.0),
-            ("Title", TEXT_W - 72.0 - 100.0 - 55.0),
-            ("Pages", 55.0),
+            ("Date", 70.0),
+            ("Type", 122.0),
+            ("Title", TEXT_W - 70.0 - 122.0 - 50.0),
+            ("Pages", 50.0),
         ],
         rows,
     );

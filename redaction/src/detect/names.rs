@@ -198,8 +198,13 @@ impl UnknownNames {
         if classes.any(Classes::FIRST_NAME) {
             return Evidence::Gazetteer;
         }
+        // A word-like surname followed by a number labels something ("Page 3", "Room 4",
+        // "Hall 2"): not a person.
+        let numbered =
+            next_word(text, end).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
         if classes.any(Classes::COMMON_WORD_NAME)
             && !all_caps
+            && !numbered
             && (!at_sentence_start(text, start) || followed_like_a_name(text, end))
         {
             return Evidence::Gazetteer;
