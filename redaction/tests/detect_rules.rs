@@ -109,7 +109,11 @@ fn unknown_people_and_lookalikes() {
     assert_eq!(names[0], vec!["Keira", "Darren Price"]);
     assert_eq!(names[1], vec!["Darren", "Keira"]);
     assert!(names[2].is_empty(), "{:?}", names[2]);
-    assert!(names[3].is_empty(), "a numbered label is not a name: {:?}", names[3]);
+    assert!(
+        names[3].is_empty(),
+        "a numbered label is not a name: {:?}",
+        names[3]
+    );
 }
 
 #[test]

@@ -52,7 +52,24 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     options.box_colour = args.boxes;
     options.volume_pages = args.volume_pages.clamp(1, 500);
     let started = Instant::now();
-    let summary = bundle::build(&db, &blobs, args.reference.trim(), &options).await?;
+    // A spinner while the bundle is built (drawn only on a terminal, never with --json).
+    let spinner = if args.json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    spinner.set_message(format!(
+        "building the bundle of {}: redacting documents, typesetting, checking for leaks",
+        args.reference.trim()
+    ));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let built = bundle::build(&db, &blobs, args.reference.trim(), &options).await;
+    spinner.finish_and_clear();
+    let summary = built?;
     db.close().await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
