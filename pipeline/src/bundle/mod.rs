@@ -41,7 +41,7 @@ pub use material::Redactor;
 
 use layout::{LaidPage, Op};
 use material::{Content, RedactedDocument, ScheduleOutcome, Scheduled};
-use render::{Copy, PlacedDocument, Volume};
+use render::{Copy, DocumentSource, Volume};
 
 /// One volume rendered: the disclosure's bytes and the review copy's.
 type Rendered = (Vec<u8>, Vec<u8>);
@@ -323,15 +323,22 @@ pub async fn build_with(
                     Content::Pdf { bytes, .. } => std::mem::take(bytes),
                     Content::Text(_) => Vec::new(),
                 };
-                match (
-                    PlacedDocument::open(r.pdf, Vec::new()),
-                    PlacedDocument::open(original, boxes),
-                ) {
-                    (Ok(d), Ok(o)) => {
+                let redacted = DocumentSource {
+                    bytes: std::sync::Arc::new(r.pdf),
+                    boxes: Vec::new(),
+                };
+                let original = DocumentSource {
+                    bytes: std::sync::Arc::new(original),
+                    boxes,
+                };
+                // Both must open here (and tell the page count); they are opened again, a few
+                // at a time, when their volumes are rendered.
+                match (redacted.open(), original.open()) {
+                    (Ok(d), Ok(_)) => {
                         let pages = d.frames.len();
                         doc_of.insert(kept.len(), (disclosure_docs.len(), pages));
-                        disclosure_docs.push(d);
-                        review_docs.push(o);
+                        disclosure_docs.push(redacted);
+                        review_docs.push(original);
                     }
                     (Err(e), _) | (_, Err(e)) => {
                         schedule.push(Scheduled {
@@ -453,18 +460,36 @@ pub async fn build_with(
     let mut review_names = Vec::new();
     let batch = rayon::current_num_threads().max(1);
     for (b, chunk) in volumes.chunks(batch).enumerate() {
+        // Open just the documents these volumes show.
+        let wanted: std::collections::BTreeSet<usize> = chunk
+            .iter()
+            .flat_map(|v| v.pages.iter())
+            .flat_map(|p| p.ops.iter())
+            .filter_map(|op| match op {
+                Op::Document { doc, .. } => Some(*doc),
+                _ => None,
+            })
+            .collect();
+        let open = |sources: &[DocumentSource]| -> HashMap<usize, render::PlacedDocument> {
+            wanted
+                .iter()
+                .filter_map(|&i| Some((i, sources.get(i)?.open().ok()?)))
+                .collect()
+        };
+        let (disclosure_open, review_open) =
+            rayon::join(|| open(&disclosure_docs), || open(&review_docs));
         let rendered: Vec<Result<Rendered, BundleError>> = chunk
             .par_iter()
             .map(|v| {
                 let (d, r) = rayon::join(
-                    || render::render(v, Copy::Disclosure { box_grey }, &disclosure_docs),
+                    || render::render(v, Copy::Disclosure { box_grey }, &disclosure_open),
                     || {
                         let review = Volume {
                             title: v.title.replace("Disclosure", "Review copy"),
                             bookmarks: v.bookmarks.clone(),
                             ..*v
                         };
-                        render::render(&review, Copy::Review, &review_docs)
+                        render::render(&review, Copy::Review, &review_open)
                     },
                 );
                 Ok((d?, r?))

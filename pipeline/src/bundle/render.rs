@@ -5,6 +5,7 @@
 //! searched and copied. Redacted PDF documents are placed as whole pages (krilla's `pdf` feature
 //! copies only what each page references, so nothing else of the source file comes along).
 
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -43,9 +44,24 @@ pub struct PlacedDocument {
     pub frames: Vec<(f32, f32, f32, f32)>,
 }
 
+/// A document's bytes and review boxes, opened ([`PlacedDocument`]) only while the volumes that
+/// show it are rendered: a parsed document caches what it decodes, so holding every document
+/// open for the whole bundle would hold all of that at once.
+#[derive(Clone)]
+pub struct DocumentSource {
+    pub bytes: Arc<Vec<u8>>,
+    pub boxes: Vec<Vec<([f64; 4], String)>>,
+}
+
+impl DocumentSource {
+    pub fn open(&self) -> Result<PlacedDocument, String> {
+        PlacedDocument::open(self.bytes.clone(), self.boxes.clone())
+    }
+}
+
 impl PlacedDocument {
-    pub fn open(bytes: Vec<u8>, boxes: Vec<Vec<([f64; 4], String)>>) -> Result<Self, String> {
-        let pdf = Pdf::new(Arc::new(bytes)).map_err(|e| format!("{e:?}"))?;
+    pub fn open(bytes: Arc<Vec<u8>>, boxes: Vec<Vec<([f64; 4], String)>>) -> Result<Self, String> {
+        let pdf = Pdf::new(bytes).map_err(|e| format!("{e:?}"))?;
         let frames = pdf
             .pages()
             .iter()
@@ -277,7 +293,7 @@ fn document_page(
 pub fn render(
     volume: &Volume<'_>,
     copy: Copy,
-    documents: &[PlacedDocument],
+    documents: &HashMap<usize, PlacedDocument>,
 ) -> Result<Vec<u8>, BundleError> {
     let faces = Faces {
         regular: Font::new(Fonts::data(Style::Regular).into(), 0)
@@ -339,7 +355,7 @@ pub fn render(
                     }
                 }
                 Op::Document { doc, page, area } => {
-                    if let Some(d) = documents.get(*doc) {
+                    if let Some(d) = documents.get(doc) {
                         document_page(&mut s, &faces, copy, d, *page, *area);
                     }
                 }
