@@ -196,6 +196,10 @@ fn redaction(
             s.set_stroke(None);
             if let Some((t, size)) = hidden {
                 // The hidden text, squeezed into the box so both copies share one layout.
+                // A long text is set smaller before it is squeezed much, to stay readable.
+                let full = Fonts::get().regular.width(t, size).max(0.1);
+                let fit = ((area.w - 2.0) / full).min(1.0);
+                let size = (size * (fit / 0.6).min(1.0)).max(4.0);
                 let w = Fonts::get().regular.width(t, size).max(0.1);
                 let squeeze = ((area.w - 2.0) / w).min(1.0);
                 s.push_transform(&Transform::from_row(
