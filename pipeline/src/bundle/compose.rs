@@ -17,20 +17,6 @@ use super::layout::{
 };
 use super::material::{Content, Item, Part, ScheduleOutcome, Scheduled};
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapped_lines_join_and_paragraphs_stay() {
-        let text = "Hi Callum,\nQuick update: the family has been offered a place at the school from\nSeptember. She will stay.\n\n- item one\n- item two";
-        let r = reflow(text);
-        assert_eq!(r.len(), text.len());
-        assert!(r.contains("school from September."));
-        assert!(r.starts_with("Hi Callum,\n"));
-        assert!(r.contains("\n\n- item one\n- item two"));
-    }
-}
 use super::render::{Bookmark, group_thousands};
 use crate::deadline::Deadline;
 use crate::gather::SearchLog;
@@ -860,5 +846,20 @@ pub fn compose(
         placements,
         glossary_terms: terms.len(),
         chronology_events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_join_and_paragraphs_stay() {
+        let text = "Hi Callum,\nQuick update: the family has been offered a place at the school from\nSeptember. She will stay.\n\n- item one\n- item two";
+        let r = reflow(text);
+        assert_eq!(r.len(), text.len());
+        assert!(r.contains("school from September."));
+        assert!(r.starts_with("Hi Callum,\n"));
+        assert!(r.contains("\n\n- item one\n- item two"));
     }
 }
