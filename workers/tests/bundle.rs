@@ -443,21 +443,13 @@ fn every_dev_request_bundles_without_leaks_with_its_records_and_page_numbers() {
     assert_eq!(all.leaked_markers, 0, "no excluded record's marker");
 }
 
-/// Prepares a signed-off request on the smallest dev export; returns the temp dir and reference.
-fn signed_off_request(shared: &Path) -> (tempfile::TempDir, String) {
+/// Imports the smallest dev export, registers a request and runs it (proposals pending).
+fn small_request_run(shared: &Path) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(d, &["init"]);
-    ok(
-        d,
-        &[
-            "import",
-            shared
-                .join("exports/dev04-southampton-eclipse")
-                .to_str()
-                .unwrap(),
-        ],
-    );
+    let export = shared.join("exports/dev04-southampton-eclipse");
+    ok(d, &["import", export.to_str().unwrap()]);
     let created: serde_json::Value = serde_json::from_str(&ok(
         d,
         &[
@@ -473,6 +465,13 @@ fn signed_off_request(shared: &Path) -> (tempfile::TempDir, String) {
     .unwrap();
     let reference = created["reference"].as_str().unwrap().to_string();
     ok(d, &["run", &reference]);
+    (dir, reference)
+}
+
+/// Prepares a signed-off request on the smallest dev export; returns the temp dir and reference.
+fn signed_off_request(shared: &Path) -> (tempfile::TempDir, String) {
+    let (dir, reference) = small_request_run(shared);
+    let d = dir.path();
     ok(
         d,
         &[
@@ -559,31 +558,9 @@ fn bundle_is_refused_while_proposals_are_pending_or_before_sign_off() {
         println!("SKIPPED: ../shared/corpus/dev not found");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, reference) = small_request_run(&shared);
+    assert_eq!(reference, "SAR-2026-0001");
     let d = dir.path();
-    ok(d, &["init"]);
-    ok(
-        d,
-        &[
-            "import",
-            shared
-                .join("exports/dev04-southampton-eclipse")
-                .to_str()
-                .unwrap(),
-        ],
-    );
-    ok(
-        d,
-        &[
-            "request",
-            "new",
-            "--subject",
-            "E-PER-041644",
-            "--received",
-            "2026-03-02",
-        ],
-    );
-    ok(d, &["run", "SAR-2026-0001"]);
     let out = sar(d, &["bundle", "SAR-2026-0001", "--out", "b"]);
     assert!(!out.status.success());
     let msg = String::from_utf8_lossy(&out.stderr);

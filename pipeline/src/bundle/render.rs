@@ -125,6 +125,24 @@ fn rect_path(a: Area) -> Option<krilla::geom::Path> {
     pb.finish()
 }
 
+const REVIEW_RED: (u8, u8, u8) = (200, 0, 0);
+
+/// Strokes a rectangle without filling it; false when the rectangle is degenerate.
+fn outline(s: &mut Surface, area: Area, (r, g, b): (u8, u8, u8), width: f32) -> bool {
+    let Some(path) = rect_path(area) else {
+        return false;
+    };
+    s.set_fill(None);
+    s.set_stroke(Some(Stroke {
+        paint: rgb::Color::new(r, g, b).into(),
+        width,
+        ..Stroke::default()
+    }));
+    s.draw_path(&path);
+    s.set_stroke(None);
+    true
+}
+
 struct Faces {
     regular: Font,
     bold: Font,
@@ -244,16 +262,7 @@ fn document_page(
     let x = area.x + (area.w - dw) / 2.0;
     let y = area.y;
     // A hairline frame shows where the document page begins and ends.
-    if let Some(frame) = rect_path(Area { x, y, w: dw, h: dh }) {
-        s.set_fill(None);
-        s.set_stroke(Some(Stroke {
-            paint: rgb::Color::new(170, 170, 170).into(),
-            width: 0.5,
-            ..Stroke::default()
-        }));
-        s.draw_path(&frame);
-        s.set_stroke(None);
-    }
+    outline(s, Area { x, y, w: dw, h: dh }, (170, 170, 170), 0.5);
     s.push_transform(&Transform::from_translate(x, y));
     if let Some(size) = Size::from_wh(dw, dh) {
         s.draw_pdf_page(&doc.pdf, size, page);
@@ -270,15 +279,7 @@ fn document_page(
                 w: (b[2] - b[0]) as f32 * scale,
                 h: (b[3] - b[1]) as f32 * scale,
             };
-            if let Some(path) = rect_path(area) {
-                s.set_fill(None);
-                s.set_stroke(Some(Stroke {
-                    paint: rgb::Color::new(200, 0, 0).into(),
-                    width: 0.8,
-                    ..Stroke::default()
-                }));
-                s.draw_path(&path);
-                s.set_stroke(None);
+            if outline(s, area, REVIEW_RED, 0.8) {
                 s.set_fill(Some(colour_fill(200, 0, 0)));
                 s.draw_text(
                     Point::from_xy(area.x, area.y - 0.8),
