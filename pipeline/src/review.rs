@@ -8,8 +8,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::store::decisions::DecisionRow;
+use crate::ids::RequestRef;
+use crate::request::Status;
+use crate::store::decisions::{DecisionRow, NewDecision};
 use crate::store::outputs::StoredProposal;
+use crate::store::{Db, StoreError};
 
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -117,6 +120,65 @@ pub fn check_sign_off(
             approver: approver.to_string(),
         });
     }
+    Ok(())
+}
+
+/// Why a sign-off was not recorded: the four-eyes rule, or the store.
+#[derive(Debug, thiserror::Error)]
+pub enum SignOffFailure {
+    #[error(transparent)]
+    Rule(#[from] SignOffError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The request's proposals with their standing.
+pub async fn reviewed_request(
+    db: &Db,
+    reference: &RequestRef,
+) -> Result<Vec<Reviewed>, StoreError> {
+    db.require_request(reference).await?;
+    let proposals = db.proposals(reference.as_str()).await?;
+    let decisions = db.decisions(reference.as_str()).await?;
+    Ok(review(proposals, &decisions))
+}
+
+/// Accepts every pending proposal as `reviewer`, in one transaction; returns how many.
+pub async fn approve_all(
+    db: &Db,
+    reference: &RequestRef,
+    reviewer: &str,
+) -> Result<usize, StoreError> {
+    let pending: Vec<NewDecision> = reviewed_request(db, reference)
+        .await?
+        .iter()
+        .filter(|r| r.standing == Standing::Pending)
+        .map(|r| NewDecision::Proposal {
+            proposal_id: r.proposal.id,
+            accept: true,
+            code: None,
+        })
+        .collect();
+    db.record_decisions(reference.as_str(), reviewer, &pending)
+        .await?;
+    Ok(pending.len())
+}
+
+/// The second person's sign-off: checked against the four-eyes rule, recorded, and the request
+/// marked approved.
+pub async fn sign_off(
+    db: &Db,
+    reference: &RequestRef,
+    approver: &str,
+) -> Result<(), SignOffFailure> {
+    let reviewed = reviewed_request(db, reference).await?;
+    let decisions = db.decisions(reference.as_str()).await?;
+    check_sign_off(&reviewed, &decisions, approver)?;
+    db.sign_off(reference.as_str(), approver).await?;
+    let mut request = db.require_request(reference).await?;
+    request.status = Status::Approved;
+    db.update_request(&request, approver, "signed_off", &serde_json::json!({}))
+        .await?;
     Ok(())
 }
 

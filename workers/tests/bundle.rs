@@ -7,28 +7,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use unicode_normalization::UnicodeNormalization;
 
-fn sar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sar"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("SAR_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = sar(dir, args);
-    assert!(
-        out.status.success(),
-        "sar {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{ok, sar};
 
 fn tools() -> bool {
     if std::env::var_os("SAR_PDF_TOOLS").is_none() {

@@ -3,27 +3,9 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn sar(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sar"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("SAR_DATABASE_URL")
-        .env("SAR_USER", "officer.test")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = sar(dir, args);
-    assert!(
-        out.status.success(),
-        "sar {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{ok, sar};
 
 #[test]
 fn run_gathers_the_labelled_records_and_review_needs_four_eyes() {

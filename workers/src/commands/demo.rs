@@ -13,10 +13,9 @@ use sar_pipeline::bundle::{self, BundleOptions};
 use sar_pipeline::generate::{self, GenerateOptions};
 use sar_pipeline::ids::PersonId;
 use sar_pipeline::import;
-use sar_pipeline::request::{NewRequest, Requester, RequesterRelationship, Status};
-use sar_pipeline::review::{self, Standing};
+use sar_pipeline::request::{NewRequest, Requester, RequesterRelationship};
+use sar_pipeline::review;
 use sar_pipeline::store::Db;
-use sar_pipeline::store::decisions::NewDecision;
 
 use crate::cli::Global;
 use crate::commands::database_url;
@@ -128,34 +127,9 @@ pub async fn run(global: &Global, args: Args) -> anyhow::Result<ExitCode> {
     .await?;
 
     let db = Db::open(&url, false).await?;
-    let reviewed = review::review(
-        db.proposals(&reference).await?,
-        &db.decisions(&reference).await?,
-    );
-    let pending: Vec<NewDecision> = reviewed
-        .iter()
-        .filter(|r| r.standing == Standing::Pending)
-        .map(|r| NewDecision::Proposal {
-            proposal_id: r.proposal.id,
-            accept: true,
-            code: None,
-        })
-        .collect();
-    db.record_decisions(&reference, REVIEWER, &pending).await?;
-    let reviewed = review::review(
-        db.proposals(&reference).await?,
-        &db.decisions(&reference).await?,
-    );
-    review::check_sign_off(&reviewed, &db.decisions(&reference).await?, APPROVER)?;
-    db.sign_off(&reference, APPROVER).await?;
-    let mut request = db.require_request(&request.reference).await?;
-    request.status = Status::Approved;
-    db.update_request(&request, APPROVER, "signed_off", &serde_json::json!({}))
-        .await?;
-    println!(
-        "6. review:   {REVIEWER} accepted {} proposals; {APPROVER} signed off",
-        pending.len()
-    );
+    let accepted = review::approve_all(&db, &request.reference, REVIEWER).await?;
+    review::sign_off(&db, &request.reference, APPROVER).await?;
+    println!("6. review:   {REVIEWER} accepted {accepted} proposals; {APPROVER} signed off");
 
     let out: PathBuf = demo_dir.join(format!("bundle-{reference}"));
     let bundle_started = Instant::now();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use sar_pipeline::ids::RequestRef;
-use sar_pipeline::review::{Standing, check_sign_off, review};
+use sar_pipeline::review::Standing;
 use sar_pipeline::store::Db;
 use sar_pipeline::store::decisions::NewDecision;
 
@@ -128,10 +128,7 @@ pub async fn run(global: &Global, cmd: ReviewCommand) -> anyhow::Result<ExitCode
 
 async fn reviewed(db: &Db, reference: &str) -> anyhow::Result<Vec<sar_pipeline::review::Reviewed>> {
     let reference = RequestRef::new(reference.trim());
-    db.require_request(&reference).await?;
-    let proposals = db.proposals(reference.as_str()).await?;
-    let decisions = db.decisions(reference.as_str()).await?;
-    Ok(review(proposals, &decisions))
+    Ok(sar_pipeline::review::reviewed_request(db, &reference).await?)
 }
 
 async fn dispatch(db: &Db, cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
@@ -280,32 +277,16 @@ async fn dispatch(db: &Db, cmd: ReviewCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ReviewCommand::ApproveAll(args) => {
-            let all = reviewed(db, &args.reference).await?;
-            let pending: Vec<NewDecision> = all
-                .iter()
-                .filter(|r| r.standing == Standing::Pending)
-                .map(|r| NewDecision::Proposal {
-                    proposal_id: r.proposal.id,
-                    accept: true,
-                    code: None,
-                })
-                .collect();
-            db.record_decisions(args.reference.trim(), &actor(&args.reviewer), &pending)
-                .await?;
-            println!("{} pending proposals accepted", pending.len());
+            let reference = RequestRef::new(args.reference.trim());
+            let accepted =
+                sar_pipeline::review::approve_all(db, &reference, &actor(&args.reviewer)).await?;
+            println!("{accepted} pending proposals accepted");
             Ok(ExitCode::SUCCESS)
         }
         ReviewCommand::SignOff(args) => {
             let reference = RequestRef::new(args.reference.trim());
-            let all = reviewed(db, reference.as_str()).await?;
-            let decisions = db.decisions(reference.as_str()).await?;
             let approver = actor(&args.approver);
-            check_sign_off(&all, &decisions, &approver)?;
-            db.sign_off(reference.as_str(), &approver).await?;
-            let mut request = db.require_request(&reference).await?;
-            request.status = sar_pipeline::request::Status::Approved;
-            db.update_request(&request, &approver, "signed_off", &serde_json::json!({}))
-                .await?;
+            sar_pipeline::review::sign_off(db, &reference, &approver).await?;
             println!("{reference}: signed off by {approver}");
             Ok(ExitCode::SUCCESS)
         }
