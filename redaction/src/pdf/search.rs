@@ -85,39 +85,39 @@ impl TermMatcher {
     /// Every whole-word occurrence of every term in one page's text. Words hyphenated at a line
     /// end ("Zusam-\nmen") are also matched joined, as pdftotext and readers see them.
     pub fn find(&self, page: &PageText) -> Vec<TermMatch> {
+        self.find_in(page.page, &page.text)
+    }
+
+    /// Every occurrence in a piece of text that is not a page (the bundle's leak gate counts
+    /// terms in what it meant to show and in what the output shows, with the same rules).
+    pub fn find_in_text(&self, text: &str) -> Vec<TermMatch> {
+        self.find_in(0, text)
+    }
+
+    fn find_in(&self, page: u32, text: &str) -> Vec<TermMatch> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        let mut out = self.find_pass(ac, page, false);
-        if page.text.contains("-\n")
-            || page.text.contains("\u{2010}\n")
-            || page.text.contains("\u{AD}\n")
-        {
-            out.extend(self.find_pass(ac, page, true));
+        let mut out = self.find_pass(ac, page, text, false);
+        if text.contains("-\n") || text.contains("\u{2010}\n") || text.contains("\u{AD}\n") {
+            out.extend(self.find_pass(ac, page, text, true));
         }
         out.sort_by_key(|m| (m.start, m.end));
         out.dedup_by(|a, b| a.start == b.start && a.end == b.end);
         out
     }
 
-    /// Every occurrence in a piece of text that is not a page (the bundle's leak gate counts
-    /// terms in what it meant to show and in what the output shows, with the same rules).
-    pub fn find_in_text(&self, text: &str) -> Vec<TermMatch> {
-        self.find(&PageText {
-            page: 0,
-            text: text.to_string(),
-            chars: Vec::new(),
-            page_box: super::Rect::new(0.0, 0.0, 0.0, 0.0),
-            image_only: false,
-        })
-    }
-
-    fn find_pass(&self, ac: &AhoCorasick, page: &PageText, join_hyphens: bool) -> Vec<TermMatch> {
+    fn find_pass(
+        &self,
+        ac: &AhoCorasick,
+        page: u32,
+        text: &str,
+        join_hyphens: bool,
+    ) -> Vec<TermMatch> {
         // Folded, whitespace-free text; `origin[i]` = byte range in the page text of the char
         // that produced folded byte i.
-        let mut folded = String::with_capacity(page.text.len());
-        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(page.text.len());
-        let text = &page.text;
+        let mut folded = String::with_capacity(text.len());
+        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(text.len());
         for (pos, c) in text.char_indices() {
             if c.is_whitespace() {
                 continue;
@@ -154,7 +154,7 @@ impl TermMatcher {
             let ok_after = unspaced_script(last) || !after.is_some_and(is_word) || !is_word(last);
             if ok_before && ok_after {
                 out.push(TermMatch {
-                    page: page.page,
+                    page,
                     start,
                     end,
                     term,
