@@ -14,7 +14,9 @@
 //! - [`detect`]: third-party personal data in text: known people, identifiers, unknown names,
 //!   passages for a reviewer's judgement. Every proposal carries a reason code.
 //! - [`pdf`]: PDF text with glyph positions, true redaction, sanitising and leak verification.
+//! - [`ocr`]: scans' text and word boxes through the `tesseract` tool, when it is installed.
 
 pub mod detect;
 pub mod extract;
+pub mod ocr;
 pub mod pdf;

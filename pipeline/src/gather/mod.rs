@@ -88,7 +88,8 @@ pub fn read_body(export: &Export, record: &Record) -> RecordBody {
         Err(err) => return RecordBody::unreadable(err.to_string()),
     };
     let hash = hex::encode(Sha256::digest(&bytes));
-    let body = match sar_redaction::extract::extract(file, &bytes) {
+    let options = crate::stages::extract::options();
+    let body = match sar_redaction::extract::extract_with(file, &bytes, options) {
         Ok(extracted) if !extracted.is_blank() => RecordBody::readable(extracted.full_text()),
         Ok(_) => RecordBody::unreadable(format!("{file}: no text in the document")),
         Err(err) => RecordBody::unreadable(err.to_string()),

@@ -3,8 +3,14 @@
 //! A document that cannot be read is an *outcome* (`needs_review` for scans, `not_processed` for
 //! damaged or unsupported files) stored like any other, so the record reaches the bundle's
 //! schedule; only infrastructure trouble (a missing blob) fails the job.
+//!
+//! Scans are read by OCR when this process has a tool for it ([`options`]): their text is
+//! stored like any document's, so gathering finds the subject's name in a scanned letter on a
+//! sibling's file, but the row stays `needs_review` because the image itself is not redacted.
 
-use sar_redaction::extract::{self, ExtractError};
+use std::sync::OnceLock;
+
+use sar_redaction::extract::{self, ExtractError, Options};
 use serde_json::json;
 
 use super::{EXTRACT, StageError, StageResult};
@@ -24,14 +30,57 @@ pub fn job(request_ref: &str, sha256: &str, file_name: &str) -> NewJob {
     job
 }
 
-/// Extracts a document's bytes into a row (pure; CPU-bound).
+/// How this process extracts: default limits, and OCR when `tesseract` can be run (see
+/// [`sar_redaction::ocr::Ocr::from_env`]). Worked out once, and logged once.
+pub fn options() -> &'static Options {
+    static OPTIONS: OnceLock<Options> = OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let options = Options::from_env();
+        match &options.ocr {
+            Some(ocr) => tracing::info!("scans are read by OCR with {}", ocr.describe()),
+            None => tracing::warn!(
+                "no OCR tool (install Debian's tesseract-ocr, or set SAR_TESSERACT): scans cannot \
+                 be searched and are flagged for a person"
+            ),
+        }
+        options
+    })
+}
+
+/// Extracts a document's bytes into a row (pure apart from running the OCR tool; CPU-bound).
 pub fn extract_row(sha256: &str, file_name: &str, bytes: &[u8]) -> ExtractedRow {
-    let (status, reason, parts, notes) = match extract::extract(file_name, bytes) {
+    let (status, reason, parts, notes) = match extract::extract_with(file_name, bytes, options()) {
         Ok(e) => {
             let parts: Vec<_> = e
                 .parts
                 .iter()
-                .map(|p| json!({ "kind": p.kind.to_string(), "page": p.page, "text": p.text }))
+                .map(|p| {
+                    let mut part =
+                        json!({ "kind": p.kind.to_string(), "page": p.page, "text": p.text });
+                    // Word boxes of OCR'd pages, `[start, end, left, top, width, height,
+                    // confidence]`, for reviewers and for redacting the image later.
+                    if p.kind == extract::PartKind::Body
+                        && let Some(ocr) = e.ocr_pages.iter().find(|o| Some(o.page) == p.page)
+                    {
+                        part["image"] = json!([ocr.image_width, ocr.image_height]);
+                        part["words"] = ocr
+                            .words
+                            .iter()
+                            .map(|w| {
+                                json!([
+                                    w.text_range.start,
+                                    w.text_range.end,
+                                    w.left,
+                                    w.top,
+                                    w.width,
+                                    w.height,
+                                    (w.confidence * 10.0).round() / 10.0
+                                ])
+                            })
+                            .collect();
+                    }
+                    part
+                })
                 .collect();
             let mut notes = e.notes.clone();
             notes.extend(
@@ -39,14 +88,21 @@ pub fn extract_row(sha256: &str, file_name: &str, bytes: &[u8]) -> ExtractedRow 
                     .iter()
                     .map(|a| format!("attachment not read: {a}")),
             );
-            let status = if e.unread_attachments.is_empty() {
+            let status = if e.unread_attachments.is_empty() && e.needs_review.is_none() {
                 OK
             } else {
                 NEEDS_REVIEW
             };
-            let reason = (!e.unread_attachments.is_empty()).then(|| {
-                "some attachments could not be read; a person must look at them".to_string()
-            });
+            let reason = match (&e.needs_review, e.unread_attachments.is_empty()) {
+                (Some(reason), true) => Some(reason.clone()),
+                (Some(reason), false) => Some(format!(
+                    "{reason}; some attachments could not be read and a person must look at them"
+                )),
+                (None, false) => Some(
+                    "some attachments could not be read; a person must look at them".to_string(),
+                ),
+                (None, true) => None,
+            };
             (status, reason, parts, notes)
         }
         Err(err @ ExtractError::NeedsReview { .. }) => {

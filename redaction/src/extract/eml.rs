@@ -11,18 +11,24 @@
 
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 
-use super::{ExtractError, Extracted, Limits, PartKind, TextPart, extract_nested, html, txt};
+use super::{
+    ExtractError, Extracted, Limits, Options, PartKind, TextPart, extract_nested, html, txt,
+};
 
 /// Reads an email file.
 pub fn extract(file_name: &str, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
-    extract_at_depth(file_name, bytes, limits, 0)
+    let options = Options {
+        limits: *limits,
+        ocr: None,
+    };
+    extract_at_depth(file_name, bytes, &options, 0)
 }
 
 /// [`extract`] for an email found `depth` attachments deep.
 pub(super) fn extract_at_depth(
     file_name: &str,
     bytes: &[u8],
-    limits: &Limits,
+    options: &Options,
     depth: usize,
 ) -> Result<Extracted, ExtractError> {
     let message = MessageParser::default()
@@ -39,7 +45,7 @@ pub(super) fn extract_at_depth(
         ));
     }
     let mut extracted = Extracted::default();
-    read_message(&message, None, limits, depth, &mut extracted);
+    read_message(&message, None, options, depth, &mut extracted);
 
     let has_content = extracted
         .parts
@@ -63,7 +69,7 @@ pub(super) fn extract_at_depth(
 fn read_message(
     message: &Message<'_>,
     path: Option<&str>,
-    limits: &Limits,
+    options: &Options,
     depth: usize,
     out: &mut Extracted,
 ) {
@@ -90,7 +96,7 @@ fn read_message(
             text: body,
         });
     }
-    read_attachments(message, path, limits, depth, out);
+    read_attachments(message, path, options, depth, out);
 }
 
 fn header_lines(message: &Message<'_>) -> String {
@@ -181,7 +187,7 @@ fn body_text(message: &Message<'_>) -> String {
 fn read_attachments(
     message: &Message<'_>,
     path: Option<&str>,
-    limits: &Limits,
+    options: &Options,
     depth: usize,
     out: &mut Extracted,
 ) {
@@ -203,10 +209,10 @@ fn read_attachments(
         };
         match &part.body {
             PartType::Message(inner) => {
-                if depth + 1 > limits.max_nesting {
+                if depth + 1 > options.limits.max_nesting {
                     unread(out, &full_path, "attachments are nested too deeply");
                 } else {
-                    read_message(inner, Some(&full_path), limits, depth + 1, out);
+                    read_message(inner, Some(&full_path), options, depth + 1, out);
                 }
             }
             PartType::Text(text) => {
@@ -214,7 +220,7 @@ fn read_attachments(
             }
             PartType::Html(markup) => push_attachment_text(out, &full_path, html::to_text(markup)),
             PartType::Binary(bytes) | PartType::InlineBinary(bytes) => {
-                match extract_nested(&name, bytes, limits, depth + 1) {
+                match extract_nested(&name, bytes, options, depth + 1) {
                     Ok(inner) => merge_attachment(out, &full_path, inner),
                     Err(err) => unread(out, &full_path, &err.reason()),
                 }
@@ -255,6 +261,13 @@ fn merge_attachment(out: &mut Extracted, path: &str, inner: Extracted) {
             .into_iter()
             .map(|child| format!("{path}/{child}")),
     );
+    if let Some(reason) = inner.needs_review {
+        let reason = format!("attachment {path}: {reason}");
+        out.needs_review = Some(match out.needs_review.take() {
+            Some(earlier) => format!("{earlier}; {reason}"),
+            None => reason,
+        });
+    }
 }
 
 fn unread(out: &mut Extracted, path: &str, reason: &str) {

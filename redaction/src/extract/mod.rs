@@ -9,6 +9,11 @@
 //! [`txt`], [`docx`], [`eml`] (which uses [`html`] for HTML bodies and calls back into the
 //! dispatcher for attachments) and [`crate::pdf`]. Readers never panic on bad input: damaged
 //! files come back as [`ExtractError::Corrupt`], scans as [`ExtractError::NeedsReview`].
+//!
+//! With an [`Ocr`] tool in [`Options`] ([`extract_with`]), scans are read too: image files, and
+//! the pages of a PDF that have no text layer. Their text comes back like any other part, so
+//! gathering and detection can search it, and [`Extracted::needs_review`] says why a person
+//! must still handle the document: the words are in an image that text redaction cannot touch.
 
 pub mod docx;
 pub mod eml;
@@ -19,6 +24,13 @@ pub mod txt;
 use std::fmt;
 
 pub use sniff::FileType;
+
+use crate::ocr::{Ocr, OcrPage};
+
+/// Mean word confidence (0-100) under which OCR's reading of a scan is not trusted: the scan
+/// is then treated as unreadable, so that "no mention of the subject" is never concluded from
+/// garbled text.
+const MIN_OCR_CONFIDENCE: f32 = 50.0;
 
 /// Where in a document a piece of text came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -63,6 +75,12 @@ pub struct Extracted {
     /// unreadable PDF, a damaged file). Their content was not searched, so a person must look
     /// at them before they are disclosed.
     pub unread_attachments: Vec<String>,
+    /// Set when text came out but a person must still handle the document before it is
+    /// disclosed, and why (e.g. its pages are scanned images whose text was read by OCR).
+    pub needs_review: Option<String>,
+    /// The pages read by OCR, with every word's box on the page image (for reviewers now, and
+    /// for redacting the image by word boxes).
+    pub ocr_pages: Vec<OcrPage>,
 }
 
 impl Extracted {
@@ -101,6 +119,24 @@ impl Default for Limits {
             max_entry_bytes: 64 * 1024 * 1024,
             max_total_bytes: 256 * 1024 * 1024,
             max_nesting: 8,
+        }
+    }
+}
+
+/// How to extract: the [`Limits`], and the OCR tool for scans (`None`: scans are flagged
+/// for a person, unread).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Options {
+    pub limits: Limits,
+    pub ocr: Option<Ocr>,
+}
+
+impl Options {
+    /// Default limits, with OCR if this process has it ([`Ocr::from_env`]).
+    pub fn from_env() -> Options {
+        Options {
+            limits: Limits::default(),
+            ocr: Ocr::from_env(),
         }
     }
 }
@@ -165,22 +201,36 @@ pub fn file_type(file_name: &str, bytes: &[u8]) -> Result<FileType, ExtractError
     sniff::identify(file_name, bytes, &Limits::default())
 }
 
-/// [`extract`] with explicit [`Limits`].
+/// [`extract`] with explicit [`Limits`] (and no OCR).
 pub fn extract_with_limits(
     file_name: &str,
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<Extracted, ExtractError> {
-    extract_nested(file_name, bytes, limits, 0)
+    let options = Options {
+        limits: *limits,
+        ocr: None,
+    };
+    extract_nested(file_name, bytes, &options, 0)
+}
+
+/// [`extract`] with explicit [`Options`]: limits, and OCR for scans.
+pub fn extract_with(
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<Extracted, ExtractError> {
+    extract_nested(file_name, bytes, options, 0)
 }
 
 /// The dispatcher, with the attachment nesting depth so that EML attachments can come back in.
 fn extract_nested(
     file_name: &str,
     bytes: &[u8],
-    limits: &Limits,
+    options: &Options,
     depth: usize,
 ) -> Result<Extracted, ExtractError> {
+    let limits = &options.limits;
     if depth > limits.max_nesting {
         return Err(ExtractError::corrupt(
             file_name,
@@ -199,24 +249,52 @@ fn extract_nested(
             file_name, bytes,
         )?))),
         FileType::Docx => docx::extract(file_name, bytes, limits),
-        FileType::Eml => eml::extract_at_depth(file_name, bytes, limits, depth),
-        FileType::Pdf => extract_pdf(file_name, bytes),
-        FileType::Image(kind) => Err(ExtractError::needs_review(
-            file_name,
-            format!("{kind} image-only scan; needs OCR or a person"),
-        )),
+        FileType::Eml => eml::extract_at_depth(file_name, bytes, options, depth),
+        FileType::Pdf => extract_pdf(file_name, bytes, options.ocr.as_ref()),
+        FileType::Image(kind) => match &options.ocr {
+            None => Err(ExtractError::needs_review(
+                file_name,
+                format!("{kind} image-only scan; needs OCR or a person"),
+            )),
+            Some(ocr) => {
+                let pages = ocr.read_image(bytes).map_err(|err| {
+                    ExtractError::needs_review(file_name, format!("{kind} image-only scan: {err}"))
+                })?;
+                from_ocr(
+                    file_name,
+                    &format!("a {kind} scan"),
+                    ocr,
+                    pages,
+                    Extracted::default(),
+                )
+            }
+        },
         FileType::Unsupported(kind) => Err(ExtractError::unsupported(file_name, kind)),
     }
 }
 
 /// One Body part per PDF page. The PDF reader's refusals become "needs review": a PDF that
-/// cannot be read safely must be looked at by a person, never passed over.
-fn extract_pdf(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError> {
-    let pages = crate::pdf::extract_text(bytes)
-        .map_err(|err| ExtractError::needs_review(file_name, err.to_string()))?;
+/// cannot be read safely must be looked at by a person, never passed over. Pages without a
+/// text layer are read by OCR when there is a tool for it.
+fn extract_pdf(
+    file_name: &str,
+    bytes: &[u8],
+    ocr: Option<&Ocr>,
+) -> Result<Extracted, ExtractError> {
+    let pages = match ocr {
+        Some(_) => crate::pdf::extract_text_with_scans(bytes),
+        None => crate::pdf::extract_text(bytes),
+    }
+    .map_err(|err| ExtractError::needs_review(file_name, err.to_string()))?;
     let mut extracted = Extracted::default();
     let mut blank_pages = Vec::new();
+    let mut scanned_pages = Vec::new();
+    let page_count = pages.len();
     for page in pages {
+        if page.image_only {
+            scanned_pages.push(page.page);
+            continue; // read by OCR below
+        }
         if page.text.trim().is_empty() {
             blank_pages.push(page.page.to_string());
         }
@@ -225,6 +303,19 @@ fn extract_pdf(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError>
             page: Some(page.page),
             text: page.text,
         });
+    }
+    if let (Some(ocr), false) = (ocr, scanned_pages.is_empty()) {
+        let what = if scanned_pages.len() == page_count {
+            "an image-only PDF scan".to_string()
+        } else {
+            let list: Vec<String> = scanned_pages.iter().map(u32::to_string).collect();
+            format!("PDF page(s) {} (scanned images)", list.join(", "))
+        };
+        let pages = ocr
+            .read_pdf_pages(bytes, &scanned_pages)
+            .map_err(|err| ExtractError::needs_review(file_name, format!("{what}: {err}")))?;
+        extracted = from_ocr(file_name, &what, ocr, pages, extracted)?;
+        extracted.parts.sort_by_key(|part| part.page);
     }
     if extracted.is_blank() {
         return Err(ExtractError::needs_review(
@@ -238,5 +329,69 @@ fn extract_pdf(file_name: &str, bytes: &[u8]) -> Result<Extracted, ExtractError>
             blank_pages.join(", ")
         ));
     }
+    Ok(extracted)
+}
+
+/// Adds OCR'd pages to `extracted` as Body parts and marks the document for a person. A scan
+/// OCR could not read with confidence is unreadable: a search of garbled words proves nothing.
+fn from_ocr(
+    file_name: &str,
+    what: &str,
+    ocr: &Ocr,
+    pages: Vec<OcrPage>,
+    mut extracted: Extracted,
+) -> Result<Extracted, ExtractError> {
+    let words: usize = pages.iter().map(|p| p.words.len()).sum();
+    if words == 0 {
+        if extracted.is_blank() {
+            return Err(ExtractError::needs_review(
+                file_name,
+                format!(
+                    "{what}: OCR ({}) found no words; a person must look",
+                    ocr.describe()
+                ),
+            ));
+        }
+        // Images beside a text layer with no words in them (photos, drawings): the text
+        // pages stand, but a person must still look at the images.
+        let reason = format!(
+            "{what}: OCR ({}) found no words in the image(s); a person must look at them",
+            ocr.describe()
+        );
+        extracted.notes.push(reason.clone());
+        extracted.needs_review = Some(reason);
+        return Ok(extracted);
+    }
+    let confidence = pages
+        .iter()
+        .flat_map(|p| &p.words)
+        .map(|w| w.confidence)
+        .sum::<f32>()
+        / words as f32;
+    if confidence < MIN_OCR_CONFIDENCE {
+        return Err(ExtractError::needs_review(
+            file_name,
+            format!(
+                "{what}: OCR ({}) could not read it reliably (mean confidence {confidence:.0} %); \
+                 a person must look",
+                ocr.describe()
+            ),
+        ));
+    }
+    for page in &pages {
+        extracted.parts.push(TextPart {
+            kind: PartKind::Body,
+            page: Some(page.page),
+            text: page.text.clone(),
+        });
+    }
+    let reason = format!(
+        "{what}: its text was read by OCR ({}, mean confidence {confidence:.0} %) to search it; \
+         the image itself must be redacted by a person",
+        ocr.describe()
+    );
+    extracted.notes.push(reason.clone());
+    extracted.needs_review = Some(reason);
+    extracted.ocr_pages = pages;
     Ok(extracted)
 }

@@ -173,3 +173,14 @@ pub fn extract_text(bytes: &[u8]) -> Result<Vec<PageText>, PdfError> {
     check_readable(&pages)?;
     Ok(pages.into_iter().map(|p| p.text).collect())
 }
+
+/// [`extract_text`] that lets image-only pages through (with [`PageText::image_only`] set and
+/// no text), for a caller that will read them by OCR. Every other refusal stands.
+pub fn extract_text_with_scans(bytes: &[u8]) -> Result<Vec<PageText>, PdfError> {
+    let doc = load::open(bytes)?;
+    let pages = analyse(&doc)?;
+    for page in &pages {
+        check_decodable(page)?;
+    }
+    Ok(pages.into_iter().map(|p| p.text).collect())
+}

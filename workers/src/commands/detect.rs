@@ -134,7 +134,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut detector = Detector::new(people, &relationships, &args.subject, policy)?;
     lap("detector built");
 
-    // Every document once, in parallel.
+    // Every document once, in parallel (scans by OCR when there is a tool for it).
+    let options = sar_pipeline::stages::extract::options();
     let extracted: HashMap<&str, Result<Extracted, String>> = export
         .records
         .par_iter()
@@ -144,7 +145,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .read_file(path)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| {
-                        extract::extract(path, &bytes).map_err(|e: ExtractError| e.to_string())
+                        extract::extract_with(path, &bytes, options)
+                            .map_err(|e: ExtractError| e.to_string())
                     });
                 Some((r.id.as_str(), result))
             }
