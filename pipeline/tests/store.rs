@@ -39,7 +39,7 @@ fn new_request(subject: &str, received: jiff::civil::Date) -> NewRequest {
 
 store_test!(migrations_are_versioned, |db| async move {
     let versions = db.migrations().await.unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
 });
 
 store_test!(

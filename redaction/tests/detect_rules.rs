@@ -87,6 +87,34 @@ fn identifiers_are_redacted_unless_the_subjects() {
     );
 }
 
+/// A request detected in batches (names learnt over every text first, then each batch on a
+/// fresh detector given those names) gets exactly what one pass over the whole request gets.
+#[test]
+fn batches_with_the_learnt_names_match_the_whole_request() {
+    let texts = [
+        "Jordan talked about his friend Quorra and mum's new partner Darren Price.",
+        "Will speak to the school in the Summer term. Darren was not there; Keira's mum rang.",
+        "Referral from neighbour Marcia Quayle about noise.",
+        "Later Quorra rang again. Karen Reid says Darren has moved out.",
+    ];
+    let whole = detector(Policy::default()).detect_all(&texts);
+
+    let mut learner = detector(Policy::default());
+    learner.learn(texts.to_vec());
+    let learnt = learner.learnt_names();
+    assert!(learnt.iter().any(|n| n == "quorra"), "{learnt:?}");
+    let mut batched = Vec::new();
+    for batch in texts.chunks(2) {
+        let mut d = detector(Policy::default());
+        d.add_learnt_names(learnt.clone());
+        batched.extend(batch.iter().map(|t| d.detect(t)));
+    }
+    assert_eq!(batched, whole);
+    // Without the learnt names, the second batch misses "Quorra", learnt in the first.
+    let alone = detector(Policy::default()).detect(texts[3]);
+    assert_ne!(alone, whole[3]);
+}
+
 #[test]
 fn unknown_people_and_lookalikes() {
     let mut d = detector(Policy::default());

@@ -65,6 +65,7 @@ async fn run_stage(db: &Db, blobs: &BlobStore, job: &Job) -> Result<StageResult,
     match job.kind.as_str() {
         stages::EXTRACT => stages::extract::run(blobs, job).await,
         stages::GATHER => stages::gather::run(db, job).await,
+        stages::LEARN => stages::learn::run(db, job).await,
         stages::DETECT => stages::detect::run(db, job).await,
         other => Err(StageError::job(job, format!("unknown job kind {other:?}"))),
     }

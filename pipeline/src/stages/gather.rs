@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{DETECT, EXTRACT, StageError, StageResult};
+use super::{EXTRACT, StageError, StageResult};
 use crate::blobs::sha256_hex;
 use crate::export::Relationship;
 use crate::gather::{GatherInput, RecordBody, Scope, gather};
@@ -114,19 +114,13 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
         "excluded": gathered.excluded,
         "duplicates": gathered.duplicates.iter().map(|d| json!({"record": d.record.record, "duplicate_of": d.duplicate_of, "copy": d.copy})).collect::<Vec<_>>(),
     });
-    let mut detect = NewJob::new(
-        DETECT,
-        Some(reference.as_str()),
-        reference.as_str(),
-        &input_sha,
-    );
-    detect.priority = 1;
+    let learn = super::learn::job(reference.as_str(), &input_sha);
     Ok(StageResult::Done {
         outputs: vec![JobOutput::Gathered {
             request_ref: reference.to_string(),
             records: rows_out,
             search_log,
         }],
-        spawn: vec![detect],
+        spawn: vec![learn],
     })
 }

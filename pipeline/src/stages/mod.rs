@@ -1,7 +1,7 @@
 //! The pipeline's stages, each run as a job from the queue:
 //!
 //! ```text
-//! extract (per document) ──▶ gather (per request) ──▶ detect (per request) ──▶ proposals for review
+//! extract (per document) ──▶ gather (per request) ──▶ learn (per request) ──▶ detect (per batch) ──▶ proposals for review
 //! ```
 //!
 //! - [`extract`]: a document's text (PDF, DOCX, EML with attachments, TXT); scans are flagged
@@ -9,8 +9,11 @@
 //!   or two requests is read once.
 //! - [`gather`]: the subject's records across the families' files, with the search log. Waits
 //!   until every document is extracted (it searches their text for the subject's names).
-//! - [`detect`]: third-party data in every gathered record, two passes over the whole request
-//!   (so a name learnt in one record is proposed in all), run in parallel on the rayon pool.
+//! - [`learn`]: names of people the export does not know, learnt from context over every
+//!   gathered record (so a name learnt in one record is proposed in all); splits the records
+//!   into detect batches.
+//! - [`detect`]: third-party data in one batch of gathered records, with the learnt names, in
+//!   parallel on the rayon pool. Batches run on any worker.
 //!
 //! A stage is a function from its job to a [`StageResult`]: the outputs to write and the jobs
 //! to spawn, committed with the job's completion in one transaction. Stages never write to the
@@ -23,10 +26,12 @@ use crate::store::outputs::JobOutput;
 pub mod detect;
 pub mod extract;
 pub mod gather;
+pub mod learn;
 
 /// Job kinds.
 pub const EXTRACT: &str = "extract";
 pub const GATHER: &str = "gather";
+pub const LEARN: &str = "learn";
 pub const DETECT: &str = "detect";
 
 /// What a stage's job produced.

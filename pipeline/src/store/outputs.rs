@@ -82,6 +82,11 @@ pub enum JobOutput {
         record_id: String,
         proposals: Vec<ProposalRow>,
     },
+    /// The names learnt over a request's records (replacing an earlier learn's).
+    Lexicon {
+        request_ref: String,
+        names: Vec<String>,
+    },
 }
 
 pub(crate) const DELETE_GATHERED: &str = "DELETE FROM gathered WHERE request_ref = $1";
@@ -96,6 +101,10 @@ pub(crate) const DELETE_PROPOSALS: &str =
     "DELETE FROM proposals WHERE request_ref = $1 AND record_id = $2";
 pub(crate) const INSERT_PROPOSALS_HEAD: &str = "INSERT INTO proposals (request_ref, record_id, part, page, \
      start_byte, end_byte, text, category, action, code, detector, entity, confidence) ";
+
+pub(crate) const UPSERT_LEXICON: &str = "INSERT INTO lexicons (request_ref, names, created_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (request_ref) DO UPDATE SET names = excluded.names, created_at = excluded.created_at";
+const LEXICON_FOR: &str = "SELECT names FROM lexicons WHERE request_ref = $1";
 
 const GATHERED_FOR: &str = "SELECT record_id, reasons, duplicate_of FROM gathered WHERE request_ref = $1 ORDER BY record_id";
 const SEARCH_LOG_FOR: &str = "SELECT log FROM search_logs WHERE request_ref = $1";
@@ -176,6 +185,14 @@ macro_rules! write_output {
                     insert.build().execute(&mut *$tx).await?;
                 }
             }
+            JobOutput::Lexicon { request_ref, names } => {
+                sqlx::query(UPSERT_LEXICON)
+                    .bind(request_ref)
+                    .bind(serde_json::to_string(names).unwrap_or_else(|_| "[]".into()))
+                    .bind($crate::store::now_ms())
+                    .execute(&mut *$tx)
+                    .await?;
+            }
         }
     }};
 }
@@ -189,6 +206,15 @@ impl Db {
         .bind(request_ref)
         .fetch_all(p)
         .await?))
+    }
+
+    /// The names the request's learn job stored, if it has run.
+    pub async fn lexicon(&self, request_ref: &str) -> Result<Option<Vec<String>>> {
+        let row: Option<(String,)> = on_pool!(self, |p| sqlx::query_as(LEXICON_FOR)
+            .bind(request_ref)
+            .fetch_optional(p)
+            .await?);
+        Ok(row.and_then(|(s,)| serde_json::from_str(&s).ok()))
     }
 
     pub async fn search_log(&self, request_ref: &str) -> Result<Option<serde_json::Value>> {

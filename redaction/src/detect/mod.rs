@@ -327,6 +327,23 @@ impl Detector {
         self.remember(found.iter().flatten());
     }
 
+    /// The names learnt so far (folded forms, sorted): what a detector working on another
+    /// batch of the same request needs, through [`Detector::add_learnt_names`], to propose
+    /// exactly what [`Detector::detect_all`] over the whole request would.
+    pub fn learnt_names(&self) -> Vec<String> {
+        self.discovered
+            .as_ref()
+            .map(names::Discovered::names)
+            .unwrap_or_default()
+    }
+
+    /// Adds names learnt elsewhere (from [`Detector::learnt_names`]).
+    pub fn add_learnt_names(&mut self, learnt: impl IntoIterator<Item = String>) {
+        let mut discovered = self.discovered.take().unwrap_or_default();
+        discovered.add_names(learnt);
+        self.discovered = discovered.build();
+    }
+
     fn remember<'h>(&mut self, hits: impl Iterator<Item = &'h names::UnknownHit>) {
         let mut discovered = self.discovered.take().unwrap_or_default();
         discovered.extend(hits, &self.unknown, &self.known);

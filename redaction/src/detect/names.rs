@@ -458,6 +458,18 @@ impl Discovered {
         }
     }
 
+    /// The learnt names, sorted.
+    pub(crate) fn names(&self) -> Vec<String> {
+        let mut list: Vec<String> = self.names.iter().cloned().collect();
+        list.sort();
+        list
+    }
+
+    /// Adds names learnt by another detector of the same request (already filtered).
+    pub(crate) fn add_names(&mut self, names: impl IntoIterator<Item = String>) {
+        self.names.extend(names);
+    }
+
     /// Builds the automaton; `None` when nothing was learnt.
     pub(crate) fn build(mut self) -> Option<Discovered> {
         if self.names.is_empty() {

@@ -170,15 +170,20 @@ impl Progress {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
-            let bars: Vec<(&str, ProgressBar)> = [stages::EXTRACT, stages::GATHER, stages::DETECT]
-                .into_iter()
-                .map(|kind| {
-                    let bar = multi.add(ProgressBar::new(0));
-                    bar.set_style(style.clone());
-                    bar.set_prefix(kind);
-                    (kind, bar)
-                })
-                .collect();
+            let bars: Vec<(&str, ProgressBar)> = [
+                stages::EXTRACT,
+                stages::GATHER,
+                stages::LEARN,
+                stages::DETECT,
+            ]
+            .into_iter()
+            .map(|kind| {
+                let bar = multi.add(ProgressBar::new(0));
+                bar.set_style(style.clone());
+                bar.set_prefix(kind);
+                (kind, bar)
+            })
+            .collect();
             loop {
                 if let Ok(counts) = db.job_counts(Some(&reference)).await {
                     for (kind, bar) in &bars {
