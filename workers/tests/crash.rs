@@ -1,6 +1,12 @@
 //! Crash recovery: `sar run` on a generated export, killed with SIGKILL at ten seeded points
 //! and restarted each time, ends with exactly the proposals and job states of an uninterrupted
 //! run; the same with two `sar worker` processes on PostgreSQL, one of them killed.
+//!
+//! The ten points are points of *progress*, not of time: "when the n-th job has completed",
+//! with n drawn (seeded) so that five kills land during extraction and five in the later
+//! stages (gather, learn, the detect batches). A time-based kill can land while a restart is
+//! only waiting for the dead process's leases to expire, and then interrupts nothing; a kill
+//! at a job count always lands with the run mid-way and the next job in flight.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -140,8 +146,8 @@ impl Env {
     }
 }
 
-/// SplitMix64: a seeded stream of kill points that no crate version can change.
-fn kill_points(seed: u64, n: usize, max_ms: u64) -> Vec<u64> {
+/// SplitMix64: a seeded stream of numbers that no crate version can change.
+fn seeded(seed: u64, n: usize) -> Vec<u64> {
     let mut state = seed;
     (0..n)
         .map(|_| {
@@ -149,11 +155,63 @@ fn kill_points(seed: u64, n: usize, max_ms: u64) -> Vec<u64> {
             let mut z = state;
             z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            20 + (z ^ (z >> 31)) % max_ms
+            z ^ (z >> 31)
         })
         .collect()
 }
 
+/// Seeded kill times in milliseconds, 20 to `max_ms` after a start.
+fn kill_points(seed: u64, n: usize, max_ms: u64) -> Vec<u64> {
+    seeded(seed, n)
+        .into_iter()
+        .map(|z| 20 + z % max_ms)
+        .collect()
+}
+
+/// `n` distinct seeded values in `range`, in increasing order (fewer if the range is smaller).
+fn distinct_in(seed: u64, n: usize, range: std::ops::Range<usize>) -> Vec<usize> {
+    let mut picked = std::collections::BTreeSet::new();
+    let mut stream = seeded(seed, 10_000).into_iter();
+    while picked.len() < n.min(range.len()) {
+        let z = stream.next().expect("enough numbers") as usize;
+        picked.insert(range.start + z % range.len());
+    }
+    picked.into_iter().collect()
+}
+
+/// Kills `child` with SIGKILL as soon as `done_at_least` of the request's jobs have completed
+/// (or it has exited by itself), and returns how many had completed by then.
+fn kill_when_done(env: &Env, mut child: Child, done_at_least: usize) -> usize {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let started = std::time::Instant::now();
+    let done = rt.block_on(async {
+        let db = sar_pipeline::store::Db::open(&env.url, false)
+            .await
+            .unwrap();
+        let done = loop {
+            let done = match db.job_counts(Some("SAR-2026-0001")).await {
+                Ok(counts) => counts.values().map(|c| c.done as usize).sum(),
+                Err(_) => 0, // busy with the writer: ask again
+            };
+            if done >= done_at_least || child.try_wait().unwrap().is_some() {
+                break done;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "the run never completed {done_at_least} jobs"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        };
+        db.close().await;
+        done
+    });
+    // SIGKILL: no chance to release leases or finish anything.
+    let _ = child.kill();
+    let _ = child.wait();
+    done
+}
+
+/// Kills `child` with SIGKILL `ms` milliseconds after it started.
 fn kill_after(mut child: Child, ms: u64) {
     std::thread::sleep(Duration::from_millis(ms));
     // SIGKILL: no chance to release leases or finish anything.
@@ -168,9 +226,7 @@ fn sar_run_killed_ten_times_ends_as_an_uninterrupted_run() {
     };
     let reference = Env::new(None);
     reference.prepare(&export, &subject);
-    let started = std::time::Instant::now();
     reference.ok(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
-    let duration_ms = started.elapsed().as_millis() as u64;
     let expected = reference.end_state();
     assert!(
         expected.0.lines().count() > 100,
@@ -179,41 +235,42 @@ fn sar_run_killed_ten_times_ends_as_an_uninterrupted_run() {
 
     let crashed = Env::new(None);
     crashed.prepare(&export, &subject);
-    // Each restart resumes where the last one stopped, so kill early in a run's span.
-    let points = kill_points(20_261_201, 10, (duration_ms * 3 / 10).max(50));
+    // Ten points of progress: one in each fifth of extraction, five in the stages after it.
     let total = expected.1.len();
-    let mut unfinished_at_kill = Vec::new();
-    for ms in &points {
-        kill_after(
-            crashed.spawn(&["run", "SAR-2026-0001", "--lease-seconds", "1"]),
-            *ms,
-        );
-        let done = crashed
-            .end_state()
-            .1
-            .iter()
-            .filter(|j| j.2 == "done")
-            .count();
-        unfinished_at_kill.push(total - done.min(total));
-    }
-    // The kills must really interrupt work, not land after the run has finished.
-    let interrupted = unfinished_at_kill.iter().filter(|n| **n > 0).count();
+    let extracts = expected.1.iter().filter(|j| j.0 == "extract").count();
     assert!(
-        interrupted >= 5,
-        "only {interrupted} kills interrupted work: {unfinished_at_kill:?}"
+        total > extracts + 5,
+        "too few jobs after extraction: {total}"
     );
+    let fifth = (extracts - 1) / 5;
+    let mut points: Vec<usize> = (0..5)
+        .flat_map(|i| distinct_in(20_261_201 + i as u64, 1, 1 + i * fifth..1 + (i + 1) * fifth))
+        .collect();
+    points.extend(distinct_in(20_261_206, 5, extracts..total));
+    let mut done_at_kill = Vec::new();
+    for &point in &points {
+        let child = crashed.spawn(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
+        done_at_kill.push(kill_when_done(&crashed, child, point));
+    }
+    // Almost every kill must land mid-run (two jobs finishing between polls may end it).
+    let interrupted = done_at_kill.iter().filter(|&&d| d < total).count();
+    assert!(
+        interrupted >= 9,
+        "only {interrupted} kills interrupted the run: {done_at_kill:?} of {total} jobs done"
+    );
+    let unfinished_at_kill: Vec<usize> = done_at_kill.iter().map(|d| total - d).collect();
     crashed.ok(&["run", "SAR-2026-0001", "--lease-seconds", "1"]);
     let got = crashed.end_state();
     assert_eq!(
         got.1, expected.1,
-        "job states differ after crashes at {points:?} ms"
+        "job states differ after crashes at {points:?} jobs done"
     );
     assert!(
         got.0 == expected.0,
-        "proposals differ after crashes at {points:?} ms"
+        "proposals differ after crashes at {points:?} jobs done"
     );
     println!(
-        "killed at {points:?} ms, leaving {unfinished_at_kill:?} of {total} jobs unfinished; {} proposals: identical",
+        "killed when {points:?} jobs had completed, leaving {unfinished_at_kill:?} of {total} jobs unfinished; {} proposals: identical",
         got.0.lines().count()
     );
 }
