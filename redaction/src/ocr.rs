@@ -165,47 +165,62 @@ impl Ocr {
         Ok(pages)
     }
 
-    /// Renders the given 1-based pages of a PDF and reads each one. Pages are read one after
-    /// another; callers run documents in parallel.
+    /// Renders the given 1-based pages of a PDF and reads each one. Pages are rendered in
+    /// order (the renderer is single-threaded) a few at a time, and each few are read in
+    /// parallel on the rayon pool, so a long scanned file keeps every core busy.
     pub fn read_pdf_pages(&self, pdf: &[u8], pages: &[u32]) -> Result<Vec<OcrPage>, OcrError> {
+        use rayon::prelude::*;
+        /// Rendered pages held at once (PNGs of a few hundred kB each).
+        const RENDER_AHEAD: usize = 8;
         let document = hayro::hayro_syntax::Pdf::new(pdf.to_vec())
             .map_err(|e| OcrError::Render(format!("{e:?}")))?;
         let all = document.pages();
         let cache = hayro::RenderCache::new();
         let settings = hayro::hayro_interpret::InterpreterSettings::default();
-        let mut read = Vec::new();
-        for &number in pages.iter().take(MAX_PAGES) {
-            let page = number
-                .checked_sub(1)
-                .and_then(|i| all.get(i as usize))
-                .ok_or_else(|| OcrError::Render(format!("the PDF has no page {number}")))?;
-            let (width, height) = page.render_dimensions();
-            let longest = width.max(height).max(1.0);
-            let scale = (RENDER_DPI / 72.0).min(MAX_RENDER_SIDE / longest);
-            let pixmap = hayro::render(
-                page,
-                &cache,
-                &settings,
-                &hayro::RenderSettings::default(),
-                &hayro::PixmapSettings {
-                    x_scale: scale,
-                    y_scale: scale,
-                    bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-                },
-            );
-            let png = pixmap
-                .into_png()
-                .map_err(|e| OcrError::Render(e.to_string()))?;
-            let tsv = self.run(&png)?;
-            let mut page_text = parse_tsv(&tsv).into_iter().next().unwrap_or(OcrPage {
-                page: 1,
-                text: String::new(),
-                words: vec![],
-                image_width: 0,
-                image_height: 0,
-            });
-            page_text.page = number;
-            read.push(page_text);
+        let wanted: Vec<u32> = pages.iter().copied().take(MAX_PAGES).collect();
+        let mut read = Vec::with_capacity(wanted.len());
+        for chunk in wanted.chunks(RENDER_AHEAD) {
+            let mut images = Vec::with_capacity(chunk.len());
+            for &number in chunk {
+                let page = number
+                    .checked_sub(1)
+                    .and_then(|i| all.get(i as usize))
+                    .ok_or_else(|| OcrError::Render(format!("the PDF has no page {number}")))?;
+                let (width, height) = page.render_dimensions();
+                let longest = width.max(height).max(1.0);
+                let scale = (RENDER_DPI / 72.0).min(MAX_RENDER_SIDE / longest);
+                let pixmap = hayro::render(
+                    page,
+                    &cache,
+                    &settings,
+                    &hayro::RenderSettings::default(),
+                    &hayro::PixmapSettings {
+                        x_scale: scale,
+                        y_scale: scale,
+                        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+                    },
+                );
+                let png = pixmap
+                    .into_png()
+                    .map_err(|e| OcrError::Render(e.to_string()))?;
+                images.push((number, png));
+            }
+            let chunk_read: Result<Vec<OcrPage>, OcrError> = images
+                .par_iter()
+                .map(|(number, png)| {
+                    let tsv = self.run(png)?;
+                    let mut page = parse_tsv(&tsv).into_iter().next().unwrap_or(OcrPage {
+                        page: 1,
+                        text: String::new(),
+                        words: vec![],
+                        image_width: 0,
+                        image_height: 0,
+                    });
+                    page.page = *number;
+                    Ok(page)
+                })
+                .collect();
+            read.extend(chunk_read?);
         }
         Ok(read)
     }

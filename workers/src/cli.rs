@@ -66,4 +66,6 @@ pub enum Command {
     RedactPdf(commands::pdf::RedactArgs),
     /// Print a PDF's extracted text (with glyph boxes in --json).
     PdfText(commands::pdf::TextArgs),
+    /// Print the text `sar` reads from any document (scans by OCR when tesseract is installed).
+    Extract(commands::extract::Args),
 }

@@ -253,6 +253,50 @@ fn officer_walkthrough_on_postgres() {
     walkthrough(Sar::new(Some(url)));
 }
 
+/// `sar extract` prints a document's text; a scan is "needs review" (exit 3) whether or not
+/// OCR reads it, and with OCR its words come with boxes.
+#[test]
+fn extract_prints_a_documents_text_and_flags_scans() {
+    let sar = Sar::new(None);
+    let dir = tempfile::tempdir().unwrap();
+    let note = dir.path().join("note.txt");
+    std::fs::write(&note, b"Visit to Jordan.\r\nMum\x92s flat was tidy.\r\n").unwrap();
+    let out = sar.run(&["extract", note.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Mum\u{2019}s flat was tidy."), "{text}");
+
+    let scans = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/dev/exports/dev03-medway-caredirector/documents/2023");
+    let Some(scan) = std::fs::read_dir(&scans).ok().and_then(|entries| {
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "png"))
+    }) else {
+        println!("SKIPPED (scan part): ../shared/corpus/dev not found beside the checkout");
+        return;
+    };
+    let out = sar.run(&["extract", scan.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(3), "a scan needs a person");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "needs_review");
+    if let Some(ocr) = report["ocr"].as_array().filter(|o| !o.is_empty()) {
+        let words = ocr[0]["words"].as_array().unwrap();
+        assert!(words.len() > 10, "{report}");
+        assert!(
+            words
+                .iter()
+                .all(|w| w["box"].as_array().unwrap().len() == 4)
+        );
+    } else {
+        assert!(
+            std::env::var_os("SAR_TEST_OCR").is_none(),
+            "SAR_TEST_OCR is set but the scan was not read by OCR: {report}"
+        );
+        println!("SKIPPED (OCR part): tesseract is not installed");
+    }
+}
+
 #[test]
 fn help_lists_every_command() {
     let sar = Sar::new(None);
@@ -266,6 +310,7 @@ fn help_lists_every_command() {
         "detect",
         "redact-pdf",
         "pdf-text",
+        "extract",
     ] {
         assert!(help.contains(command), "--help lacks {command}");
     }

@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod deadlines;
 pub mod demo;
 pub mod detect;
+pub mod extract;
 pub mod generate;
 pub mod import;
 pub mod init;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::RedactPdf(args) => pdf::redact(args),
         Command::PdfText(args) => pdf::text(args),
+        Command::Extract(args) => extract::run(args),
         // Commands that talk to the database share one tokio runtime.
         db_command => {
             let runtime = tokio::runtime::Runtime::new()?;
