@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use sar_pipeline::ids::RequestRef;
+use sar_pipeline::stages;
 use sar_pipeline::store::Db;
 use sar_pipeline::store::jobs::{FAILED, JobCounts};
 use serde::Serialize;
@@ -84,7 +85,12 @@ pub fn print(s: &Summary) {
         "{}  ({}; due {}, {} days left)",
         s.reference, s.status, s.due, s.days_left
     );
-    for (kind, c) in &s.stages {
+    // In the order the stages run, then anything else.
+    let order = [stages::EXTRACT, stages::GATHER, stages::LEARN, stages::DETECT];
+    let mut kinds: Vec<&String> = s.stages.keys().collect();
+    kinds.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
+    for kind in kinds {
+        let c = &s.stages[kind];
         println!(
             "  {kind:<8} {:>6} done  {:>4} running  {:>6} queued  {:>4} failed",
             c.done, c.running, c.queued, c.failed
