@@ -96,7 +96,9 @@ pub(crate) mod swar {
 
         #[test]
         fn every_test_agrees_with_the_byte_predicate() {
-            let tests: [(fn(u64) -> u64, fn(u8) -> bool); 4] = [
+            type WordTest = fn(u64) -> u64;
+            type ByteTest = fn(u8) -> bool;
+            let tests: [(WordTest, ByteTest); 4] = [
                 (upper, |b| b.is_ascii_uppercase()),
                 (lead, |b| b >= 0xc0),
                 (ascii_whitespace, |b| b.is_ascii_whitespace()),
