@@ -321,11 +321,19 @@ impl Export {
             open_zip(path)?
         };
         let manifest_bytes = manifest.len() as u64;
-        let value: Value = serde_json::from_slice(&manifest).map_err(|e| ExportError::Json {
+        // Checked as UTF-8 once, in bulk, rather than string by string as `from_slice` does
+        // (a visible share of reading a large export). A manifest that is not UTF-8 goes
+        // through `from_slice`, which reports where.
+        let parsed = match std::str::from_utf8(&manifest) {
+            Ok(text) => serde_json::from_str::<raw::Top>(text),
+            Err(_) => serde_json::from_slice::<raw::Top>(&manifest),
+        };
+        let top = parsed.map_err(|e| ExportError::Json {
             path: path.to_path_buf(),
             source: e,
         })?;
-        let mut export = parse_manifest(path, value)?;
+        drop(manifest);
+        let mut export = parse_manifest(path, top)?;
         export.source = source;
         export.manifest_bytes = manifest_bytes;
         Ok(export)
@@ -470,8 +478,12 @@ fn clean_relative(relative: &str) -> Option<PathBuf> {
 }
 
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    File::open(path)?.take(limit + 1).read_to_end(&mut out)?;
+    let file = File::open(path)?;
+    // Sized from the file's length (a hint only: the cap below is what holds), so a large
+    // `export.json` is read without growing and copying the buffer again and again.
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit) as usize;
+    let mut out = Vec::with_capacity(hint.saturating_add(1));
+    file.take(limit + 1).read_to_end(&mut out)?;
     if out.len() as u64 > limit {
         return Err(std::io::Error::other(format!("larger than {limit} bytes")));
     }
@@ -536,14 +548,14 @@ fn open_zip(path: &Path) -> Result<(Source, Vec<u8>), ExportError> {
     ))
 }
 
-fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
-    let Value::Object(mut top) = value else {
+fn parse_manifest(path: &Path, top: raw::Top) -> Result<Export, ExportError> {
+    let raw::Top::Object(mut top) = top else {
         return Err(ExportError::Shape {
             path: path.to_path_buf(),
             reason: "is not a JSON object".into(),
         });
     };
-    match top.get("format") {
+    match &top.format {
         Some(Value::String(f)) if f == FORMAT => {}
         Some(Value::String(f)) => {
             return Err(ExportError::UnknownFormat {
@@ -555,17 +567,18 @@ fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
             return Err(ExportError::UnknownFormat {
                 path: path.to_path_buf(),
                 found: other
+                    .as_ref()
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| "(none)".into()),
             });
         }
     }
     let mut problems = Vec::new();
-    let take_array = |top: &mut Map<String, Value>, key: &str, problems: &mut Vec<Problem>| {
-        match top.remove(key) {
-            Some(Value::Array(items)) => items,
-            None | Some(Value::Null) => Vec::new(),
-            Some(_) => {
+    fn take_array<T>(list: Option<raw::List<T>>, key: &str, problems: &mut Vec<Problem>) -> Vec<T> {
+        match list {
+            Some(raw::List::Items(items)) => items,
+            None | Some(raw::List::Null) => Vec::new(),
+            Some(raw::List::Other) => {
                 problems.push(Problem {
                     subject: ProblemSubject::Export,
                     record: None,
@@ -574,10 +587,10 @@ fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
                 Vec::new()
             }
         }
-    };
-    let people_values = take_array(&mut top, "people", &mut problems);
-    let relationship_values = take_array(&mut top, "relationships", &mut problems);
-    let record_values = take_array(&mut top, "records", &mut problems);
+    }
+    let people_values = take_array(top.people.take(), "people", &mut problems);
+    let relationship_values = take_array(top.relationships.take(), "relationships", &mut problems);
+    let record_values = take_array(top.records.take(), "records", &mut problems);
     if record_values.is_empty() && people_values.is_empty() {
         return Err(ExportError::Shape {
             path: path.to_path_buf(),
@@ -610,14 +623,17 @@ fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
 
     let mut relationships = Vec::new();
     for (i, value) in relationship_values.into_iter().enumerate() {
-        let get = |k: &str| {
-            value
-                .get(k)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .map(String::from)
+        // A string field, trimmed (an entry that is not an object has none).
+        let mut object = match value {
+            raw::Entry::Object(object) => Some(object),
+            raw::Entry::NotObject => None,
         };
-        match (get("from"), get("to"), get("type")) {
+        let mut get = |k: &str| match object.as_mut().and_then(|o| o.take(k)) {
+            Some(Loose::Str(s)) => Some(trimmed(s)),
+            _ => None,
+        };
+        let (from, to, kind) = (get("from"), get("to"), get("type"));
+        match (from, to, kind) {
             (Some(from), Some(to), kind) => {
                 let (from, to) = (PersonId::new(from), PersonId::new(to));
                 let unknown: Vec<&PersonId> = [&from, &to]
@@ -711,12 +727,14 @@ fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
         }
     }
 
-    let str_field =
-        |top: &Map<String, Value>, k: &str| top.get(k).and_then(Value::as_str).map(String::from);
+    let str_field = |v: Option<Loose>| match v {
+        Some(Loose::Str(s)) => Some(s),
+        _ => None,
+    };
     Ok(Export {
         source: Source::Dir(PathBuf::new()),
-        source_system: str_field(&top, "source_system"),
-        exported_at: str_field(&top, "exported_at"),
+        source_system: str_field(top.source_system),
+        exported_at: str_field(top.exported_at),
         people,
         relationships,
         records,
@@ -726,39 +744,362 @@ fn parse_manifest(path: &Path, value: Value) -> Result<Export, ExportError> {
     })
 }
 
+/// `export.json` as written, before any checking: each list and field as the JSON gave it.
+///
+/// Read in one pass straight from the bytes, rather than into a `serde_json::Value` tree and
+/// then copied out of it (which was most of the time `sar detect` spent before detecting),
+/// with every tolerance of the `Value` reading kept: a list that is not a list, an entry that
+/// is not an object, a field of the wrong type and unknown fields read exactly as they did
+/// (the last of duplicate keys wins, unknown fields keep their whole value, and whatever is
+/// skipped is still read as a `Value`, so JSON errors and nesting limits are serde_json's own).
+mod raw {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{
+        self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+    };
+    use serde_json::{Map, Number, Value};
+
+    /// A field's value, as much of it as the reader looks at.
+    #[derive(Debug)]
+    pub(super) enum Loose {
+        Str(String),
+        Num(Number),
+        /// A list of strings and numbers (any other item is `Other`).
+        List(Vec<Loose>),
+        /// `null`, a boolean, an object (or, inside a list, a list).
+        Other,
+    }
+
+    fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<Value>()?.is_some() {}
+        Ok(())
+    }
+
+    fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<String, Value>()?.is_some() {}
+        Ok(())
+    }
+
+    /// `visit_*` for the JSON scalars but `null` that a visitor takes as `$value`.
+    macro_rules! scalars_are {
+        ($out:ty, $value:expr) => {
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<$out, E> {
+                Ok($value)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<$out, E> {
+                Ok($value)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<$out, E> {
+                Ok($value)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<$out, E> {
+                Ok($value)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<$out, E> {
+                Ok($value)
+            }
+        };
+    }
+
+    /// A string, a number or anything else; `nested` says whether a list is read (a field's
+    /// value) or skipped (an item of a list).
+    struct LooseSeed {
+        nested: bool,
+    }
+
+    impl<'de> DeserializeSeed<'de> for LooseSeed {
+        type Value = Loose;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for LooseSeed {
+        type Value = Loose;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Loose, E> {
+            Ok(Loose::Other)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Loose, E> {
+            Ok(Loose::Other)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Loose, E> {
+            Ok(Loose::Num(Number::from(v)))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Loose, E> {
+            Ok(Loose::Num(Number::from(v)))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Loose, E> {
+            // As `Value` reads it (JSON has no NaN or infinity, so this is always a number).
+            Ok(Number::from_f64(v).map_or(Loose::Other, Loose::Num))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Loose, E> {
+            Ok(Loose::Str(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Loose, E> {
+            Ok(Loose::Str(v))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+            if self.nested {
+                return drain_seq(seq).map(|()| Loose::Other);
+            }
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element_seed(LooseSeed { nested: true })? {
+                items.push(item);
+            }
+            Ok(Loose::List(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Loose, A::Error> {
+            drain_map(map).map(|()| Loose::Other)
+        }
+    }
+
+    /// The field names one kind of entry knows; their order indexes [`Object::fields`].
+    pub(super) trait Known {
+        const NAMES: &'static [&'static str];
+    }
+
+    /// An object entry's known fields (by [`Known::NAMES`] index) and its other fields.
+    pub(super) struct Object<K> {
+        pub fields: Vec<Option<Loose>>,
+        pub extra: Map<String, Value>,
+        kind: PhantomData<K>,
+    }
+
+    impl<K: Known> Object<K> {
+        /// Takes the value of field `name` (one of `K::NAMES`).
+        pub fn take(&mut self, name: &str) -> Option<Loose> {
+            let i = K::NAMES.iter().position(|n| *n == name)?;
+            self.fields[i].take()
+        }
+    }
+
+    /// An entry of a list: an object, or something else.
+    pub(super) enum Entry<K> {
+        Object(Object<K>),
+        NotObject,
+    }
+
+    /// A key: its index among the known names, or the name itself.
+    enum Key {
+        Known(usize),
+        Other(String),
+    }
+
+    struct KeySeed(&'static [&'static str]);
+
+    impl<'de> DeserializeSeed<'de> for KeySeed {
+        type Value = Key;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for KeySeed {
+        type Value = Key;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a field name")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+            Ok(match self.0.iter().position(|n| *n == v) {
+                Some(i) => Key::Known(i),
+                None => Key::Other(v.to_owned()),
+            })
+        }
+    }
+
+    impl<'de, K: Known> Deserialize<'de> for Entry<K> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Entry<K>, D::Error> {
+            d.deserialize_any(EntryVisitor(PhantomData))
+        }
+    }
+
+    struct EntryVisitor<K>(PhantomData<K>);
+
+    impl<'de, K: Known> Visitor<'de> for EntryVisitor<K> {
+        type Value = Entry<K>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        scalars_are!(Entry<K>, Entry::NotObject);
+        fn visit_unit<E: de::Error>(self) -> Result<Entry<K>, E> {
+            Ok(Entry::NotObject)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entry<K>, A::Error> {
+            drain_seq(seq).map(|()| Entry::NotObject)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry<K>, A::Error> {
+            let mut object = Object {
+                fields: (0..K::NAMES.len()).map(|_| None).collect(),
+                extra: Map::new(),
+                kind: PhantomData,
+            };
+            while let Some(key) = map.next_key_seed(KeySeed(K::NAMES))? {
+                match key {
+                    Key::Known(i) => {
+                        object.fields[i] = Some(map.next_value_seed(LooseSeed { nested: false })?)
+                    }
+                    Key::Other(name) => {
+                        let value: Value = map.next_value()?;
+                        object.extra.insert(name, value);
+                    }
+                }
+            }
+            Ok(Entry::Object(object))
+        }
+    }
+
+    /// A top-level list: a list, `null`, or something else.
+    pub(super) enum List<T> {
+        Items(Vec<T>),
+        Null,
+        Other,
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<List<T>, D::Error> {
+            d.deserialize_any(ListVisitor(PhantomData))
+        }
+    }
+
+    struct ListVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+        type Value = List<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        scalars_are!(List<T>, List::Other);
+        fn visit_unit<E: de::Error>(self) -> Result<List<T>, E> {
+            Ok(List::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(List::Items(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+            drain_map(map).map(|()| List::Other)
+        }
+    }
+
+    /// The top-level object: its known keys (the last of duplicates wins, as in a `Value`),
+    /// or something that is not an object.
+    pub(super) enum Top {
+        Object(Box<TopObject>),
+        NotObject,
+    }
+
+    pub(super) struct TopObject {
+        pub format: Option<Value>,
+        pub people: Option<List<Entry<crate::export::Person>>>,
+        pub relationships: Option<List<Entry<super::RelationshipFields>>>,
+        pub records: Option<List<Entry<crate::export::Record>>>,
+        pub source_system: Option<Loose>,
+        pub exported_at: Option<Loose>,
+    }
+
+    const TOP_KEYS: &[&str] = &[
+        "format",
+        "people",
+        "relationships",
+        "records",
+        "source_system",
+        "exported_at",
+    ];
+
+    impl<'de> Deserialize<'de> for Top {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Top, D::Error> {
+            d.deserialize_any(TopVisitor)
+        }
+    }
+
+    struct TopVisitor;
+
+    impl<'de> Visitor<'de> for TopVisitor {
+        type Value = Top;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        scalars_are!(Top, Top::NotObject);
+        fn visit_unit<E: de::Error>(self) -> Result<Top, E> {
+            Ok(Top::NotObject)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
+            drain_seq(seq).map(|()| Top::NotObject)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+            let mut top = TopObject {
+                format: None,
+                people: None,
+                relationships: None,
+                records: None,
+                source_system: None,
+                exported_at: None,
+            };
+            while let Some(key) = map.next_key_seed(KeySeed(TOP_KEYS))? {
+                let loose = LooseSeed { nested: false };
+                match key {
+                    Key::Known(0) => top.format = Some(map.next_value()?),
+                    Key::Known(1) => top.people = Some(map.next_value()?),
+                    Key::Known(2) => top.relationships = Some(map.next_value()?),
+                    Key::Known(3) => top.records = Some(map.next_value()?),
+                    Key::Known(4) => top.source_system = Some(map.next_value_seed(loose)?),
+                    Key::Known(_) => top.exported_at = Some(map.next_value_seed(loose)?),
+                    Key::Other(_) => {
+                        map.next_value::<Value>()?;
+                    }
+                }
+            }
+            Ok(Top::Object(Box::new(top)))
+        }
+    }
+}
+
+use raw::Loose;
+
 type FieldError = (Option<String>, String);
 
-fn required_str(obj: &Map<String, Value>, key: &str) -> Result<String, String> {
-    match obj.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-        Some(Value::Number(n)) => Ok(n.to_string()),
+/// `s` without leading and trailing whitespace (its own allocation when there is none).
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
+    }
+}
+
+fn required_str(v: Option<Loose>, key: &str) -> Result<String, String> {
+    match v {
+        Some(Loose::Str(s)) if !s.trim().is_empty() => Ok(trimmed(s)),
+        Some(Loose::Num(n)) => Ok(n.to_string()),
         Some(_) => Err(format!("`{key}` must be a non-empty string")),
         None => Err(format!("`{key}` is missing")),
     }
 }
 
-fn optional_str(obj: &Map<String, Value>, key: &str) -> Option<String> {
-    match obj.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+fn optional_str(v: Option<Loose>) -> Option<String> {
+    match v {
+        Some(Loose::Str(s)) if !s.trim().is_empty() => Some(trimmed(s)),
+        Some(Loose::Num(n)) => Some(n.to_string()),
         _ => None,
     }
 }
 
 /// A string or a list of strings (identifiers may be recorded several times).
-fn string_list(obj: &Map<String, Value>, key: &str) -> Vec<String> {
-    match obj.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
-        Some(Value::Number(n)) => vec![n.to_string()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
+fn string_list(v: Option<Loose>) -> Vec<String> {
+    match v {
+        Some(Loose::List(items)) => items
+            .into_iter()
+            .filter_map(|v| optional_str(Some(v)))
             .collect(),
-        _ => Vec::new(),
+        other => optional_str(other).into_iter().collect(),
     }
 }
 
@@ -780,42 +1121,41 @@ const PERSON_FIELDS: &[&str] = &[
     "upn",
 ];
 
-fn parse_person(value: Value) -> Result<Person, FieldError> {
-    let Value::Object(obj) = value else {
+impl raw::Known for Person {
+    const NAMES: &'static [&'static str] = PERSON_FIELDS;
+}
+
+fn parse_person(value: raw::Entry<Person>) -> Result<Person, FieldError> {
+    let raw::Entry::Object(mut obj) = value else {
         return Err((None, "is not a JSON object; ignored".into()));
     };
-    let id =
-        required_str(&obj, "id").map_err(|m| (None, format!("{m}; the person was ignored")))?;
+    let id = required_str(obj.take("id"), "id")
+        .map_err(|m| (None, format!("{m}; the person was ignored")))?;
     let fail = |m: String| (Some(id.clone()), format!("{m}; the person was ignored"));
-    let name = required_str(&obj, "name").map_err(fail)?;
-    let kind_text = required_str(&obj, "kind").map_err(fail)?;
+    let name = required_str(obj.take("name"), "name").map_err(fail)?;
+    let kind_text = required_str(obj.take("kind"), "kind").map_err(fail)?;
     let kind = PersonKind::parse(&kind_text).ok_or_else(|| {
         fail(format!(
             "`kind` is {kind_text:?}, expected \"citizen\" or \"worker\""
         ))
     })?;
-    let extra = obj
-        .iter()
-        .filter(|(k, _)| !PERSON_FIELDS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     Ok(Person {
         id: PersonId::new(id.clone()),
         name,
-        aliases: string_list(&obj, "aliases"),
-        dob: optional_str(&obj, "dob"),
-        gender: optional_str(&obj, "gender"),
+        aliases: string_list(obj.take("aliases")),
+        dob: optional_str(obj.take("dob")),
+        gender: optional_str(obj.take("gender")),
         kind,
-        job_title: optional_str(&obj, "job_title"),
-        organisation: optional_str(&obj, "organisation"),
-        team: optional_str(&obj, "team"),
-        address: string_list(&obj, "address"),
-        phone: string_list(&obj, "phone"),
-        email: string_list(&obj, "email"),
-        nhs_number: string_list(&obj, "nhs_number"),
-        ni_number: string_list(&obj, "ni_number"),
-        upn: string_list(&obj, "upn"),
-        extra,
+        job_title: optional_str(obj.take("job_title")),
+        organisation: optional_str(obj.take("organisation")),
+        team: optional_str(obj.take("team")),
+        address: string_list(obj.take("address")),
+        phone: string_list(obj.take("phone")),
+        email: string_list(obj.take("email")),
+        nhs_number: string_list(obj.take("nhs_number")),
+        ni_number: string_list(obj.take("ni_number")),
+        upn: string_list(obj.take("upn")),
+        extra: obj.extra,
     })
 }
 
@@ -823,49 +1163,55 @@ const RECORD_FIELDS: &[&str] = &[
     "id", "kind", "file_of", "date", "author", "title", "people", "text", "file",
 ];
 
-fn parse_record(value: Value) -> Result<Record, FieldError> {
-    let Value::Object(obj) = value else {
+impl raw::Known for Record {
+    const NAMES: &'static [&'static str] = RECORD_FIELDS;
+}
+
+/// The fields of a relationship entry.
+struct RelationshipFields;
+
+impl raw::Known for RelationshipFields {
+    const NAMES: &'static [&'static str] = &["from", "to", "type"];
+}
+
+fn parse_record(value: raw::Entry<Record>) -> Result<Record, FieldError> {
+    let raw::Entry::Object(mut obj) = value else {
         return Err((None, "is not a JSON object; ignored".into()));
     };
-    let id =
-        required_str(&obj, "id").map_err(|m| (None, format!("{m}; the record was ignored")))?;
+    let id = required_str(obj.take("id"), "id")
+        .map_err(|m| (None, format!("{m}; the record was ignored")))?;
     let fail = |m: String| {
         (
             Some(id.clone()),
             format!("{m}; the record cannot be processed"),
         )
     };
-    let kind = required_str(&obj, "kind").map_err(fail)?;
-    let file_of = required_str(&obj, "file_of").map_err(fail)?;
-    let date = required_str(&obj, "date").map_err(fail)?;
+    let kind = required_str(obj.take("kind"), "kind").map_err(fail)?;
+    let file_of = required_str(obj.take("file_of"), "file_of").map_err(fail)?;
+    let date = required_str(obj.take("date"), "date").map_err(fail)?;
     if !looks_like_iso_date(&date) {
         return Err(fail(format!(
             "`date` is {date:?}, expected YYYY-MM-DD or an ISO date-time"
         )));
     }
-    let body = match (obj.get("text"), optional_str(&obj, "file")) {
-        (Some(Value::String(t)), _) => Body::Text(t.clone()),
+    let body = match (obj.take("text"), optional_str(obj.take("file"))) {
+        (Some(Loose::Str(t)), _) => Body::Text(t),
         (_, Some(f)) => Body::File(f),
         _ => return Err(fail("has neither `text` nor `file`".into())),
     };
-    let extra = obj
-        .iter()
-        .filter(|(k, _)| !RECORD_FIELDS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     Ok(Record {
         id: RecordId::new(id.clone()),
         kind,
         file_of: PersonId::new(file_of),
         date,
-        author: optional_str(&obj, "author").map(PersonId::new),
-        title: optional_str(&obj, "title"),
-        people: string_list(&obj, "people")
+        author: optional_str(obj.take("author")).map(PersonId::new),
+        title: optional_str(obj.take("title")),
+        people: string_list(obj.take("people"))
             .into_iter()
             .map(PersonId::new)
             .collect(),
         body,
-        extra,
+        extra: obj.extra,
     })
 }
 
@@ -897,6 +1243,115 @@ mod tests {
         assert_eq!(clean_relative("documents/../../x"), None);
         assert_eq!(clean_relative("/etc/passwd"), None);
         assert_eq!(clean_relative("..\\..\\x"), None);
+    }
+
+    fn parse(json: &str) -> Result<Export, ExportError> {
+        let top: raw::Top = serde_json::from_str(json).expect("valid JSON");
+        parse_manifest(Path::new("export.json"), top)
+    }
+
+    #[test]
+    fn fields_read_as_loosely_as_a_value_tree_reads_them() {
+        let json = r#"{
+          "format": "sar-records-export/1", "source_system": "Mosaic", "exported_at": 7,
+          "unknown": {"deep": [[1, {"a": null}]]},
+          "people": [
+            {"id": " P1 ", "name": "Ann Lee", "kind": "citizen", "name": "Ann B Lee",
+             "phone": ["0770", 7, null, ["x"], " ", {"a": 1}, " 0771 "], "aliases": "Annie",
+             "nhs_number": 4857773456, "email": {"a": 1}, "x": {"deep": [1.5, "y"]},
+             "n\u0061me": "Escaped Key"},
+            "not an object",
+            {"id": 2, "name": "Bob", "kind": "Professional", "team": "  "},
+            {"name": "No Id", "kind": "citizen"},
+            [1, 2]
+          ],
+          "relationships": [
+            {"from": " P1", "to": "2 ", "type": 7}, {"from": "P1"}, [1], "x",
+            {"from": "2", "to": "P1", "type": " parent "}
+          ],
+          "records": [
+            {"id": "R1", "kind": "note", "file_of": "P1", "date": "2020-01-02",
+             "text": "  keep spaces ", "title": " T ", "people": ["P1", 2, false], "z": true},
+            {"id": "R2", "kind": "doc", "file_of": "P1", "date": "2020-01-02", "text": 5,
+             "file": " a.pdf "},
+            {"id": "R3", "kind": "note", "file_of": "P1", "date": "02/01/2020", "text": "x"},
+            {"id": "", "kind": "note"},
+            null
+          ]
+        }"#;
+        let export = parse(json).unwrap();
+        assert_eq!(export.source_system.as_deref(), Some("Mosaic"));
+        assert_eq!(export.exported_at, None);
+        let ann = &export.people[0];
+        assert_eq!(ann.id.as_str(), "P1");
+        assert_eq!(ann.name, "Escaped Key"); // the last of three `name` keys
+        assert_eq!(ann.phone, ["0770", "7", "0771"]);
+        assert_eq!(ann.aliases, ["Annie"]);
+        assert_eq!(ann.nhs_number, ["4857773456"]);
+        assert!(ann.email.is_empty());
+        assert_eq!(ann.extra.len(), 1);
+        assert_eq!(ann.extra["x"], serde_json::json!({"deep": [1.5, "y"]}));
+        let bob = &export.people[1];
+        assert_eq!(
+            (bob.id.as_str(), bob.kind, bob.team.as_deref()),
+            ("2", PersonKind::Worker, None)
+        );
+        assert_eq!(export.people.len(), 2);
+        let rel: Vec<(&str, &str, &str)> = export
+            .relationships
+            .iter()
+            .map(|r| (r.from.as_str(), r.to.as_str(), r.kind.as_str()))
+            .collect();
+        assert_eq!(rel, [("P1", "2", "related"), ("2", "P1", "parent")]);
+        let r1 = &export.records[0];
+        assert_eq!(r1.body, Body::Text("  keep spaces ".into()));
+        assert_eq!(r1.title.as_deref(), Some("T"));
+        let people: Vec<&str> = r1.people.iter().map(|p| p.as_str()).collect();
+        assert_eq!(people, ["P1", "2"]);
+        assert_eq!(r1.extra["z"], true);
+        assert_eq!(export.records[1].body, Body::File("a.pdf".into()));
+        assert_eq!(export.records.len(), 2);
+        let problems: Vec<String> = export.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            problems,
+            [
+                "person #2: is not a JSON object; ignored",
+                "person #4: `id` is missing; the person was ignored",
+                "person #5: is not a JSON object; ignored",
+                "relationship #2: needs `from` and `to` person ids; it was ignored",
+                "relationship #3: needs `from` and `to` person ids; it was ignored",
+                "relationship #4: needs `from` and `to` person ids; it was ignored",
+                "record R3: `date` is \"02/01/2020\", expected YYYY-MM-DD or an ISO date-time; \
+                 the record cannot be processed",
+                "record #4: `id` must be a non-empty string; the record was ignored",
+                "record #5: is not a JSON object; ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_top_level_reads_as_a_value_tree_reads_it() {
+        let shape = |json: &str| match parse(json) {
+            Err(ExportError::Shape { reason, .. }) => reason,
+            Err(ExportError::UnknownFormat { found, .. }) => format!("format {found}"),
+            Err(e) => e.to_string(),
+            Ok(e) => format!("ok {:?}", e.problems),
+        };
+        assert_eq!(shape("[1]"), "is not a JSON object");
+        assert_eq!(shape("\"x\""), "is not a JSON object");
+        assert_eq!(shape(r#"{"format": {"v": 1}}"#), r#"format {"v":1}"#);
+        assert_eq!(shape(r#"{"people": []}"#), "format (none)");
+        assert_eq!(
+            shape(r#"{"format": "sar-records-export/1", "people": null}"#),
+            "has no `people` and no `records`"
+        );
+        let text = shape(
+            r#"{"format": "sar-records-export/1", "people": {"a": 1}, "relationships": 3,
+                "records": [], "records": [{"id": "R", "kind": "k", "file_of": "P", "date": "2020-01-01", "text": ""}]}"#,
+        );
+        assert!(text.starts_with("ok "), "{text}");
+        assert!(text.contains("`people` is not a list"), "{text}");
+        assert!(text.contains("`relationships` is not a list"), "{text}");
     }
 
     #[test]

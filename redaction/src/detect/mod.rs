@@ -216,8 +216,12 @@ pub(crate) enum Role {
 /// patterns), so a caller can do it on another thread while it reads the export.
 /// [`Detector::new`] builds them on first use otherwise.
 pub fn warm_up() {
-    gazetteer::Gazetteers::built_in();
-    identifiers::Patterns::built_in();
+    // Two independent builds: on two cores when both are free (the export is read faster
+    // than the word lists alone are built).
+    rayon::join(
+        gazetteer::Gazetteers::built_in,
+        identifiers::Patterns::built_in,
+    );
 }
 
 /// A folded text with its known-name and unknown-name hits.

@@ -7,13 +7,31 @@
 //! the original, always on character boundaries.
 
 /// A folded copy of a text and, for every folded byte, the original byte offset it came from.
+///
+/// The offsets are kept as [`Run`]s rather than one per byte: nearly every folded byte comes
+/// from the original byte at a fixed distance before it (the distance grows only where
+/// whitespace collapses or a character folds to a different length), so a text needs a
+/// handful of runs where a byte map would take four bytes per byte of text.
 #[derive(Debug, Clone)]
 pub struct Folded<'a> {
     original: &'a str,
     /// The folded text.
     pub text: String,
-    /// `map[i]` is the byte offset in `original` of the character folded byte `i` came from.
-    map: Vec<u32>,
+    /// Where the folded bytes came from, in folded order (see [`Folded::source`]).
+    runs: Vec<Run>,
+}
+
+/// Folded bytes `folded..` (up to the next run) and the original offsets they came from.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// The run's first folded byte.
+    folded: u32,
+    /// The original offset of the character that byte came from.
+    original: u32,
+    /// Every byte of the run comes from the one original character at `original` (a
+    /// character folded to several bytes); otherwise folded byte `folded + k` comes from
+    /// original byte `original + k`.
+    one_char: bool,
 }
 
 /// Folds one pattern (a name from the export, a gazetteer entry) exactly as texts are folded.
@@ -22,52 +40,193 @@ pub fn fold_pattern(s: &str) -> String {
     folded.text.trim().to_string()
 }
 
+/// Tests on eight bytes at once, in a `u64` (SWAR): each returns a word with the high bit of
+/// byte `k` set exactly when byte `k` passes, and no other bit. Plain integer arithmetic, so
+/// it needs no SIMD instructions and no `unsafe`, and per byte it costs a fraction of a
+/// branch.
+pub(crate) mod swar {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// Bytes `>= n` (`n <= 0x80`; every non-ASCII byte passes).
+    #[inline(always)]
+    pub(crate) fn ge(x: u64, n: u8) -> u64 {
+        debug_assert!(n <= 0x80);
+        // (b & 0x7f) + (0x80 - n) carries into bit 7 exactly when b & 0x7f >= n, and never
+        // into the next byte.
+        (((x & !HIGH).wrapping_add(LOW * u64::from(0x80 - n))) | x) & HIGH
+    }
+
+    /// Bytes equal to `v`.
+    #[inline(always)]
+    pub(crate) fn eq(x: u64, v: u8) -> u64 {
+        let y = x ^ (LOW * u64::from(v));
+        // Bit 7 of ((y & 0x7f) + 0x7f) | y is set exactly when the byte of y is not zero.
+        !(((y & !HIGH).wrapping_add(!HIGH)) | y) & HIGH
+    }
+
+    /// ASCII capitals.
+    #[inline(always)]
+    pub(crate) fn upper(x: u64) -> u64 {
+        ge(x, b'A') & !ge(x, b'Z' + 1)
+    }
+
+    /// Lead bytes of characters of two bytes or more (`0xC0..`).
+    #[inline(always)]
+    pub(crate) fn lead(x: u64) -> u64 {
+        x & (x << 1) & HIGH
+    }
+
+    /// The bytes `u8::is_ascii_whitespace` accepts: space, tab, line feed, form feed and
+    /// carriage return (not the vertical tab, 0x0B).
+    #[inline(always)]
+    pub(crate) fn ascii_whitespace(x: u64) -> u64 {
+        eq(x, b' ') | (ge(x, b'\t') & !ge(x, b'\r' + 1) & !eq(x, 0x0b) & !x & HIGH)
+    }
+
+    /// Index of the first byte whose high bit is set in `marks` (8 when none is).
+    #[inline(always)]
+    pub(crate) fn first(marks: u64) -> usize {
+        (marks.trailing_zeros() / 8) as usize
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_test_agrees_with_the_byte_predicate() {
+            type WordTest = fn(u64) -> u64;
+            type ByteTest = fn(u8) -> bool;
+            let tests: [(WordTest, ByteTest); 4] = [
+                (upper, |b| b.is_ascii_uppercase()),
+                (lead, |b| b >= 0xc0),
+                (ascii_whitespace, |b| b.is_ascii_whitespace()),
+                (|x| ge(x, 0x30) & !ge(x, 0x3a), |b| b.is_ascii_digit()),
+            ];
+            for (word, byte) in tests {
+                for b in 0..=255u8 {
+                    // The byte at every position, among neighbours that pass and that fail.
+                    for (pos, fill) in
+                        (0..8).flat_map(|p| [(p, 0u8), (p, 0xff), (p, b' '), (p, b'A')])
+                    {
+                        let mut bytes = [fill; 8];
+                        bytes[pos] = b;
+                        let got = word(u64::from_le_bytes(bytes));
+                        for (k, &c) in bytes.iter().enumerate() {
+                            assert_eq!(got >> (8 * k) & 0xff, if byte(c) { 0x80 } else { 0 });
+                        }
+                    }
+                }
+                for v in [0u8, 0x0b, b'.', 0x80, 0xff] {
+                    let x = u64::from_le_bytes([v, 1, v ^ 1, 0xff, v, 0, 0x7f, v]);
+                    let got = eq(x, v);
+                    for (k, &c) in x.to_le_bytes().iter().enumerate() {
+                        assert_eq!(got >> (8 * k) & 0xff, if c == v { 0x80 } else { 0 });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Collects the folded text and its runs.
+struct Builder {
+    text: Vec<u8>,
+    runs: Vec<Run>,
+}
+
+impl Builder {
+    /// Notes that the folded bytes from now on come from original bytes at `original`, one
+    /// for one, starting a run only when the distance between the two changes.
+    #[inline]
+    fn same_offsets(&mut self, original: usize) {
+        let folded = self.text.len();
+        if let Some(last) = self.runs.last()
+            && !last.one_char
+            && last.original as usize + (folded - last.folded as usize) == original
+        {
+            return;
+        }
+        self.runs.push(Run {
+            folded: folded as u32,
+            original: original as u32,
+            one_char: false,
+        });
+    }
+
+    /// One byte folded from original byte offset `original`.
+    #[inline]
+    fn push(&mut self, byte: u8, original: usize) {
+        self.same_offsets(original);
+        self.text.push(byte);
+    }
+}
+
 impl<'a> Folded<'a> {
     /// Folds `original`. Texts longer than 4 GiB are not supported by the offset map; callers
     /// split documents into parts (pages) far smaller than that.
     pub fn new(original: &'a str) -> Folded<'a> {
-        // Byte by byte: ASCII (nearly all of a case record) is folded without decoding a
-        // character; anything else is decoded at its first byte and folded as a character.
+        // ASCII (nearly all of a case record) is folded sixteen bytes at a time where no
+        // whitespace collapses, and byte by byte otherwise; anything else is decoded at its
+        // first byte and folded as a character.
         let bytes = original.as_bytes();
-        let mut text: Vec<u8> = Vec::with_capacity(bytes.len());
-        let mut map: Vec<u32> = Vec::with_capacity(bytes.len());
+        let mut out = Builder {
+            text: Vec::with_capacity(bytes.len()),
+            runs: Vec::new(),
+        };
+        // The folded text ends in a space: more whitespace collapses into it.
         let mut last_space = false;
+        // The last run maps the bytes the fast path copies (set by it, cleared by the rest).
+        let mut in_run = false;
         let mut offset = 0;
         while offset < bytes.len() {
-            let at = offset as u32;
-            let b = bytes[offset];
-            if b.is_ascii_whitespace() {
-                offset += 1;
-                if !last_space {
-                    text.push(b' ');
-                    map.push(at);
-                    last_space = true;
-                }
-                continue;
-            }
-            if b.is_ascii() {
-                // A run of ASCII words with single spaces between them folds byte for byte
-                // (lower case, same length): copy it in bulk. The run ends before a second
-                // space, any other whitespace, or a non-ASCII byte; a space it ends on is
-                // remembered, so whitespace after it still collapses.
-                let start = offset;
-                let mut ends_in_space = false;
-                while let Some(&c) = bytes.get(offset) {
-                    if c == b' ' {
-                        if ends_in_space {
-                            break;
-                        }
-                        ends_in_space = true;
-                    } else if c.is_ascii_whitespace() || !c.is_ascii() {
-                        break;
-                    } else {
-                        ends_in_space = false;
+            if let Some(chunk) = bytes.get(offset..offset + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                // Most chunks hold no control character: then the only whitespace is ' '.
+                let ws = if swar::ge(x, 0x20) == swar::HIGH {
+                    swar::eq(x, b' ')
+                } else {
+                    swar::ascii_whitespace(x)
+                };
+                // Bytes that cannot be copied: non-ASCII, and whitespace right after
+                // whitespace (which collapses).
+                let after_ws = (ws << 8) | (u64::from(last_space) << 7);
+                let stop = (x & swar::HIGH) | (ws & after_ws);
+                let good = swar::first(stop);
+                if good > 0 {
+                    // Lower case (set bit 5 of capitals), whitespace to spaces.
+                    let ws_bytes = (ws >> 7) * 0xff;
+                    let folded = ((x | (swar::upper(x) >> 2)) & !ws_bytes) | (ws >> 2);
+                    if !in_run {
+                        out.same_offsets(offset);
+                        in_run = true;
                     }
-                    offset += 1;
+                    // Eight bytes written and the rest dropped: a fixed-size copy is one
+                    // store, where a copy of `good` bytes is a call.
+                    let len = out.text.len();
+                    out.text.extend_from_slice(&folded.to_le_bytes());
+                    out.text.truncate(len + good);
+                    last_space = ws & (0x80 << (8 * (good - 1))) != 0;
+                    offset += good;
+                    continue;
                 }
-                text.extend(bytes[start..offset].iter().map(u8::to_ascii_lowercase));
-                map.extend(at..offset as u32);
-                last_space = ends_in_space;
+            }
+            // Past the fast path: the bytes after this one may come from elsewhere.
+            in_run = false;
+            let at = offset;
+            let b = bytes[offset];
+            if b.is_ascii() {
+                offset += 1;
+                if b.is_ascii_whitespace() {
+                    if !last_space {
+                        out.push(b' ', at);
+                        last_space = true;
+                    }
+                } else {
+                    out.push(b.to_ascii_lowercase(), at);
+                    last_space = false;
+                }
                 continue;
             }
             let Some(ch) = original[offset..].chars().next() else {
@@ -86,8 +245,16 @@ impl<'a> Folded<'a> {
                     let mut buf = [0u8; 4];
                     for lower in ch.to_lowercase() {
                         let encoded = lower.encode_utf8(&mut buf).as_bytes();
-                        text.extend_from_slice(encoded);
-                        map.extend(std::iter::repeat_n(at, encoded.len()));
+                        if let [one] = encoded {
+                            out.push(*one, at);
+                        } else {
+                            out.runs.push(Run {
+                                folded: out.text.len() as u32,
+                                original: at as u32,
+                                one_char: true,
+                            });
+                            out.text.extend_from_slice(encoded);
+                        }
                     }
                     continue;
                 }
@@ -95,25 +262,23 @@ impl<'a> Folded<'a> {
             match replacement {
                 Some(' ') if last_space => {}
                 Some(' ') => {
-                    text.push(b' ');
-                    map.push(at);
+                    out.push(b' ', at);
                     last_space = true;
                 }
                 Some(c) => {
                     last_space = false;
-                    text.push(c as u8); // the replacements above are all ASCII
-                    map.push(at);
+                    out.push(c as u8, at); // the replacements above are all ASCII
                 }
                 None => {}
             }
         }
         // Only whole characters were written, so this never fails; an empty text is the
         // harmless fallback rather than a panic.
-        let text = String::from_utf8(text).unwrap_or_default();
+        let text = String::from_utf8(out.text).unwrap_or_default();
         Folded {
             original,
             text,
-            map,
+            runs: out.runs,
         }
     }
 
@@ -122,12 +287,23 @@ impl<'a> Folded<'a> {
         self.original
     }
 
+    /// The original byte offset of the character folded byte `i` (within the text) came from.
+    fn source(&self, i: usize) -> usize {
+        let k = self.runs.partition_point(|r| r.folded as usize <= i) - 1;
+        let run = self.runs[k];
+        if run.one_char {
+            run.original as usize
+        } else {
+            run.original as usize + (i - run.folded as usize)
+        }
+    }
+
     /// Original byte range of the folded byte range `start..end` (`start < end`, both within
     /// the folded text). The range starts and ends on character boundaries of the original.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
-        debug_assert!(start < end && end <= self.map.len());
-        let first = self.map[start] as usize;
-        let last = self.map[end - 1] as usize;
+        debug_assert!(start < end && end <= self.text.len());
+        let first = self.source(start);
+        let last = self.source(end - 1);
         let last_len = self.original[last..]
             .chars()
             .next()
@@ -137,7 +313,20 @@ impl<'a> Folded<'a> {
 
     /// Folded offset of the first folded byte at or after original offset `orig`.
     pub fn folded_offset(&self, orig: usize) -> usize {
-        self.map.partition_point(|&m| (m as usize) < orig)
+        // Sources never decrease along the folded text: find the last run starting before
+        // `orig`, then the first of its bytes that reaches it, else the next run's start.
+        let k = self.runs.partition_point(|r| (r.original as usize) < orig);
+        let Some(run) = k.checked_sub(1).map(|k| self.runs[k]) else {
+            return 0;
+        };
+        let next = self
+            .runs
+            .get(k)
+            .map_or(self.text.len(), |r| r.folded as usize);
+        if run.one_char {
+            return next;
+        }
+        (run.folded as usize + (orig - run.original as usize)).min(next)
     }
 }
 
@@ -158,6 +347,48 @@ pub fn is_whole_word(s: &str, start: usize, end: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The folding as first written: one character at a time, one map entry per byte.
+    fn fold_by_char(original: &str) -> (String, Vec<usize>) {
+        let mut text = String::new();
+        let mut map = Vec::new();
+        let mut last_space = false;
+        for (at, ch) in original.char_indices() {
+            let replacement = match ch {
+                c if c.is_ascii_whitespace() => Some(' '),
+                c if c.is_ascii() => {
+                    text.push(c.to_ascii_lowercase());
+                    map.push(at);
+                    last_space = false;
+                    continue;
+                }
+                '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
+                '\u{201c}' | '\u{201d}' => Some('"'),
+                '\u{2010}' | '\u{2011}' => Some('-'),
+                '\u{00ad}' | '\u{200b}' | '\u{feff}' => None,
+                c if c.is_whitespace() => Some(' '),
+                _ => {
+                    last_space = false;
+                    for lower in ch.to_lowercase() {
+                        text.push(lower);
+                        map.extend(std::iter::repeat_n(at, lower.len_utf8()));
+                    }
+                    continue;
+                }
+            };
+            match replacement {
+                Some(' ') if last_space => {}
+                Some(c) => {
+                    last_space = c == ' ';
+                    text.push(c);
+                    map.push(at);
+                }
+                None => {}
+            }
+        }
+        (text, map)
+    }
+
     #[test]
     fn folds_case_whitespace_and_quotes() {
         let f = Folded::new("RENÉE  Morgan\nsaid\u{2019}s");
@@ -171,19 +402,34 @@ mod tests {
     }
 
     #[test]
-    fn folds_runs_of_ascii_like_single_characters() {
-        let text = "Mrs  K. REID\t\n saw  Renée\u{00a0} at 10 Elm Road ";
-        let f = Folded::new(text);
-        assert_eq!(f.text, "mrs k. reid saw renée at 10 elm road ");
-        assert_eq!(f.text.len(), f.map.len());
-        for (i, c) in f.text.char_indices() {
-            let original = text[f.map[i] as usize..].chars().next();
-            if c.is_ascii() && c != ' ' {
-                assert_eq!(
-                    original.map(|o| o.to_ascii_lowercase()),
-                    Some(c),
-                    "byte {i}"
-                );
+    fn runs_give_every_byte_the_offset_a_byte_map_gives() {
+        let pieces = [
+            "Mrs  K. REID\t\n saw  Renée\u{00a0} at 10 Elm Road ",
+            "plain lower case words with single spaces only, long enough for chunks",
+            "  \n\n\t \r\n  ",
+            "İSTANBUL ǅemal ß ﬁ \u{00ad}\u{00ad} a\u{00ad} \u{2019}Karen\u{201d}\u{2028}x",
+            "\x0b\x0c VT and FF \x0c\x0cend",
+            "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ then ascii then ΣΑΣ",
+        ];
+        // Every piece on its own, and pairs at every shift of a sixteen-byte chunk.
+        let mut texts: Vec<String> = pieces.iter().map(|s| s.to_string()).collect();
+        for a in pieces {
+            for b in pieces {
+                for pad in 0..17 {
+                    texts.push(format!("{}{a}{}{b}", "x".repeat(pad), " ".repeat(pad % 3)));
+                }
+            }
+        }
+        for text in &texts {
+            let f = Folded::new(text);
+            let (expected, map) = fold_by_char(text);
+            assert_eq!(f.text, expected, "{text:?}");
+            for (i, &m) in map.iter().enumerate() {
+                assert_eq!(f.source(i), m, "byte {i} of {text:?}");
+            }
+            for orig in 0..=text.len() {
+                let brute = map.partition_point(|&m| m < orig);
+                assert_eq!(f.folded_offset(orig), brute, "offset {orig} of {text:?}");
             }
         }
     }
