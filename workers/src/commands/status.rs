@@ -86,7 +86,12 @@ pub fn print(s: &Summary) {
         s.reference, s.status, s.due, s.days_left
     );
     // In the order the stages run, then anything else.
-    let order = [stages::EXTRACT, stages::GATHER, stages::LEARN, stages::DETECT];
+    let order = [
+        stages::EXTRACT,
+        stages::GATHER,
+        stages::LEARN,
+        stages::DETECT,
+    ];
     let mut kinds: Vec<&String> = s.stages.keys().collect();
     kinds.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
     for kind in kinds {
