@@ -252,6 +252,74 @@ impl Part {
     }
 }
 
+/// The gathered records whose detection did not finish (their detect batch failed or never
+/// ran, or the request's names were never learnt), with the reason for the schedule.
+async fn undetected_records(
+    db: &Db,
+    reference: &str,
+    gathered: &[crate::store::outputs::GatheredRow],
+) -> Result<HashMap<String, String>, BundleError> {
+    let jobs = db.jobs_of(reference).await?;
+    Ok(undetected(reference, &jobs, gathered))
+}
+
+/// [`undetected_records`] over the request's jobs: a record is detected when a detect job
+/// that lists it is done (a later re-run may have succeeded where an earlier one failed).
+fn undetected(
+    reference: &str,
+    jobs: &[crate::store::jobs::Job],
+    gathered: &[crate::store::outputs::GatheredRow],
+) -> HashMap<String, String> {
+    use crate::stages::{DETECT, LEARN};
+    use crate::store::jobs::DONE;
+    let records_of = |job: &crate::store::jobs::Job| -> Vec<String> {
+        job.payload_json()["records"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let detect_jobs: Vec<_> = jobs.iter().filter(|j| j.kind == DETECT).collect();
+    let covered: std::collections::HashSet<String> = detect_jobs
+        .iter()
+        .filter(|j| j.state == DONE)
+        .flat_map(|j| records_of(j))
+        .collect();
+    let again = format!("run `sar run {reference}` again, or review the record by hand");
+    let mut why: HashMap<String, String> = HashMap::new();
+    for job in detect_jobs.iter().filter(|j| j.state != DONE) {
+        let error = job.last_error.as_deref().unwrap_or("no error recorded");
+        for record in records_of(job) {
+            why.entry(record).or_insert_with(|| {
+                format!(
+                    "detection of this record did not finish (job {}: {}, {error}); {again}",
+                    job.subject, job.state
+                )
+            });
+        }
+    }
+    let learnt = jobs.iter().any(|j| j.kind == LEARN && j.state == DONE);
+    gathered
+        .iter()
+        .filter(|g| !covered.contains(&g.record_id))
+        .map(|g| {
+            let reason = why.remove(&g.record_id).unwrap_or_else(|| {
+                if learnt {
+                    format!("no detection job covered this record; {again}")
+                } else {
+                    format!(
+                        "detection never ran for this request (its names were not learnt); {again}"
+                    )
+                }
+            });
+            (g.record_id.clone(), reason)
+        })
+        .collect()
+}
+
 /// Reads the bundle's material from the store.
 pub async fn load(
     db: &Db,
@@ -275,6 +343,7 @@ pub async fn load(
         .map(|p| (p.id.to_string(), p))
         .collect();
     let mut map = accepted_redactions(reviewed, decisions);
+    let undetected = undetected_records(db, reference, &gathered).await?;
     let mut items = Vec::new();
     let mut schedule = Vec::new();
     for g in &gathered {
@@ -286,6 +355,16 @@ pub async fn load(
                 record: row.clone(),
                 outcome: ScheduleOutcome::Copy,
                 reason: format!("a copy of record {original}, which is included"),
+            });
+            continue;
+        }
+        // A record that detection never finished has no proposals: it must not go out as if
+        // nothing in it needed redacting.
+        if let Some(reason) = undetected.get(&g.record_id) {
+            schedule.push(Scheduled {
+                record: row.clone(),
+                outcome: ScheduleOutcome::NotProcessed,
+                reason: reason.clone(),
             });
             continue;
         }
@@ -566,6 +645,72 @@ impl Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::jobs::Job;
+    use crate::store::outputs::GatheredRow;
+
+    fn job(kind: &str, subject: &str, state: &str, records: &[&str], error: Option<&str>) -> Job {
+        Job {
+            id: 1,
+            kind: kind.into(),
+            request_ref: Some("SAR-1".into()),
+            subject: subject.into(),
+            input_sha256: "x".into(),
+            payload: serde_json::json!({ "records": records }).to_string(),
+            state: state.into(),
+            priority: 0,
+            attempts: 5,
+            max_attempts: 5,
+            run_at: 0,
+            lease_owner: None,
+            lease_until: None,
+            last_error: error.map(String::from),
+        }
+    }
+
+    fn gathered(ids: &[&str]) -> Vec<GatheredRow> {
+        ids.iter()
+            .map(|id| GatheredRow {
+                record_id: (*id).into(),
+                reasons: "[]".into(),
+                duplicate_of: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_of_a_failed_detect_batch_are_not_disclosed_as_detected() {
+        let jobs = vec![
+            job("learn", "SAR-1", "done", &[], None),
+            job("detect", "SAR-1#00000", "done", &["R1", "R2"], None),
+            job(
+                "detect",
+                "SAR-1#00001",
+                "failed",
+                &["R3", "R4"],
+                Some("disk full"),
+            ),
+            // An earlier failed batch whose record a later batch detected.
+            job("detect", "SAR-1#00002", "failed", &["R1"], Some("old")),
+        ];
+        let out = undetected("SAR-1", &jobs, &gathered(&["R1", "R2", "R3", "R4", "R5"]));
+        let mut ids: Vec<&str> = out.keys().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, vec!["R3", "R4", "R5"]);
+        assert!(
+            out["R3"].contains("SAR-1#00001: failed, disk full"),
+            "{}",
+            out["R3"]
+        );
+        assert!(out["R3"].contains("sar run SAR-1"), "{}", out["R3"]);
+        assert!(out["R5"].starts_with("no detection job covered this record"));
+        // Nothing learnt, nothing detected: every record is held back.
+        let none = undetected("SAR-1", &[], &gathered(&["R1"]));
+        assert!(
+            none["R1"].starts_with("detection never ran"),
+            "{}",
+            none["R1"]
+        );
+    }
 
     fn red(start: usize, end: usize) -> Redaction {
         Redaction {
