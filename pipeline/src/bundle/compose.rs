@@ -509,6 +509,62 @@ fn schedule_label(o: ScheduleOutcome) -> &'static str {
     }
 }
 
+/// The reason a requester reads for a record left out. The pipeline's own reasons are for the
+/// SAR team (they stay in the manifest): they name files, tools and errors, and a file name can
+/// hold a third party's name ("letter to Kayleigh Mullins.pdf"), so the disclosure says in
+/// plain words what happened and what happens next.
+fn plain_reason(outcome: ScheduleOutcome, reason: &str) -> String {
+    let lower = reason.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let text = match outcome {
+        ScheduleOutcome::Copy | ScheduleOutcome::Withheld if !has(&["could not be placed"]) => {
+            return reason.to_string();
+        }
+        ScheduleOutcome::Copy | ScheduleOutcome::Withheld => {
+            "This document could not be added to the bundle safely. A person will check it and \
+             send it to you, or tell you why not."
+        }
+        ScheduleOutcome::NeedsReview if has(&["scan", "image", "ocr", "no text layer"]) => {
+            "A scanned document (a picture of a page). A person is checking it and will remove \
+             other people's information by hand before it is sent to you."
+        }
+        ScheduleOutcome::NeedsReview if has(&["damaged", "corrupt", "repair"]) => {
+            "The file is damaged. A person is checking it and will send you what it holds, or \
+             tell you why not."
+        }
+        ScheduleOutcome::NeedsReview if has(&["namesake", "same name"]) => {
+            "It may be about someone else with the same name. A person is checking whether it is \
+             about you."
+        }
+        ScheduleOutcome::NeedsReview => {
+            "A person needs to check this record before it can be sent to you."
+        }
+        ScheduleOutcome::NotProcessed if has(&["detection"]) => {
+            "This record could not yet be checked for other people's information. A person will \
+             check it and send it to you."
+        }
+        ScheduleOutcome::NotProcessed if has(&["missing", "not found", "no such file"]) => {
+            "The file could not be found in our records system. We are looking for it and will \
+             tell you what we find."
+        }
+        ScheduleOutcome::NotProcessed if has(&["unsupported", "type"]) => {
+            "The file is of a kind our system cannot read (for example a spreadsheet). A person \
+             will check it and send you what it holds about you."
+        }
+        ScheduleOutcome::NotProcessed
+            if has(&["damaged", "corrupt", "cannot be read", "repair"]) =>
+        {
+            "The file is damaged and could not be read. We are trying to recover it and will tell \
+             you what we find."
+        }
+        ScheduleOutcome::NotProcessed => {
+            "This record could not be processed. A person will check it and send it to you, or \
+             tell you why not."
+        }
+    };
+    text.to_string()
+}
+
 /// Returns the (body) page index where the schedule starts.
 fn schedule(flow: &mut Flow, entries: &[Scheduled]) -> usize {
     flow.page_break();
@@ -536,7 +592,12 @@ fn schedule(flow: &mut Flow, entries: &[Scheduled]) -> usize {
             Style::Bold,
             0.0,
         );
-        flow.paragraph(&plain(e.reason.clone()), 9.5, Style::Regular, 10.0);
+        flow.paragraph(
+            &plain(plain_reason(e.outcome, &e.reason)),
+            9.5,
+            Style::Regular,
+            10.0,
+        );
         flow.gap(3.0);
     }
     start
@@ -852,6 +913,26 @@ pub fn compose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schedule_reasons_are_plain_and_never_name_the_file() {
+        let scan = plain_reason(
+            ScheduleOutcome::NeedsReview,
+            "documents/2013/letter to Kayleigh Mullins.png: a png scan: its text was read by OCR \
+             (tesseract 5.3.0 (eng), mean confidence 94 %) to search it",
+        );
+        assert!(scan.starts_with("A scanned document"), "{scan}");
+        let damaged = plain_reason(
+            ScheduleOutcome::NotProcessed,
+            "documents/2021/plan-Kayleigh.pdf: cannot be read: the PDF is damaged",
+        );
+        assert!(damaged.starts_with("The file is damaged"), "{damaged}");
+        for reason in [scan, damaged] {
+            assert!(!reason.contains("Kayleigh") && !reason.contains("tesseract"));
+        }
+        let copy = "a copy of record R2, which is included";
+        assert_eq!(plain_reason(ScheduleOutcome::Copy, copy), copy);
+    }
 
     #[test]
     fn wrapped_lines_join_and_paragraphs_stay() {
