@@ -272,16 +272,7 @@ fn undetected(
 ) -> HashMap<String, String> {
     use crate::stages::{DETECT, LEARN};
     use crate::store::jobs::DONE;
-    let records_of = |job: &crate::store::jobs::Job| -> Vec<String> {
-        job.payload_json()["records"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let records_of = crate::stages::detect::batch_records;
     let detect_jobs: Vec<_> = jobs.iter().filter(|j| j.kind == DETECT).collect();
     let covered: std::collections::HashSet<String> = detect_jobs
         .iter()

@@ -117,6 +117,18 @@ pub fn job(request_ref: &str, batch: usize, records: &[String], names: &[String]
     job
 }
 
+/// The record ids of a detect job's batch (from its payload).
+pub fn batch_records(job: &Job) -> Vec<String> {
+    job.payload_json()["records"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Runs a detect job: one batch of records.
 pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
     let reference = RequestRef::new(job.request_ref.clone().unwrap_or_default());
@@ -127,14 +139,7 @@ pub async fn run(db: &Db, job: &Job) -> Result<StageResult, StageError> {
             "the request's learn job has stored no names yet; run the request again",
         ));
     };
-    let ids: Vec<String> = job.payload_json()["records"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let ids = batch_records(job);
     let (people, relationships) = detector_inputs(db).await?;
     let mut pieces = Vec::new();
     for id in &ids {
