@@ -234,12 +234,7 @@ impl<'a> Folded<'a> {
             };
             offset += ch.len_utf8();
             let replacement = match ch {
-                '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
-                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
-                '\u{201c}' | '\u{201d}' => Some('"'),
-                '\u{2010}' | '\u{2011}' => Some('-'),
-                '\u{00ad}' | '\u{200b}' | '\u{feff}' => None,
-                c if c.is_whitespace() => Some(' '),
+                c if let Some(replacement) = substitute(c) => replacement,
                 _ => {
                     last_space = false;
                     let mut buf = [0u8; 4];
@@ -343,6 +338,21 @@ pub fn is_whole_word(s: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
+/// What folding makes of a non-ASCII character that is not simply lower-cased: unusual spaces
+/// become a space, curly quotes and primes straight ones, non-breaking hyphens a hyphen, and
+/// soft hyphens and zero-width characters vanish (`Some(None)`). `None`: lower-case it.
+fn substitute(ch: char) -> Option<Option<char>> {
+    Some(match ch {
+        '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
+        '\u{201c}' | '\u{201d}' => Some('"'),
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        '\u{00ad}' | '\u{200b}' | '\u{feff}' => None,
+        c if c.is_whitespace() => Some(' '),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,12 +371,7 @@ mod tests {
                     last_space = false;
                     continue;
                 }
-                '\u{00a0}' | '\u{2007}' | '\u{202f}' | '\u{2028}' | '\u{2029}' => Some(' '),
-                '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{2032}' => Some('\''),
-                '\u{201c}' | '\u{201d}' => Some('"'),
-                '\u{2010}' | '\u{2011}' => Some('-'),
-                '\u{00ad}' | '\u{200b}' | '\u{feff}' => None,
-                c if c.is_whitespace() => Some(' '),
+                c if let Some(replacement) = substitute(c) => replacement,
                 _ => {
                     last_space = false;
                     for lower in ch.to_lowercase() {
