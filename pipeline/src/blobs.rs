@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -49,14 +50,28 @@ impl BlobStore {
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".{sha}.{}.tmp", std::process::id()));
+        // The aside name is unique per call: an export often holds the same document twice,
+        // and the import stores documents in parallel.
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let tmp = dir.join(format!(
+            ".{sha}.{}.{}.tmp",
+            std::process::id(),
+            WRITES.fetch_add(1, Ordering::Relaxed)
+        ));
         {
             let mut f = fs::File::create(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
         }
-        fs::rename(&tmp, &path)?;
-        Ok((sha, true))
+        // Linking fails if another writer got there first, so exactly one put reports the blob
+        // as new; where links are not supported, renaming over an identical file is as safe.
+        let outcome = match fs::hard_link(&tmp, &path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(_) => fs::rename(&tmp, &path).map(|()| true),
+        };
+        let _ = fs::remove_file(&tmp);
+        Ok((sha, outcome?))
     }
 
     /// Reads a blob, checking that its bytes still match the hash.
@@ -93,5 +108,28 @@ mod tests {
         assert_eq!(store.get(&sha).unwrap(), b"hello");
         fs::write(store.path_for(&sha), b"tampered").unwrap();
         assert!(store.get(&sha).is_err());
+    }
+
+    #[test]
+    fn concurrent_puts_of_the_same_bytes_store_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let bytes = vec![7u8; 256 * 1024];
+        let news: Vec<bool> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| store.put(&bytes).unwrap().1))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(news.iter().filter(|&&new| new).count(), 1, "{news:?}");
+        let sha = sha256_hex(&bytes);
+        assert_eq!(store.get(&sha).unwrap(), bytes);
+        // No file written aside is left behind.
+        let prefix_dir = store.path_for(&sha).parent().unwrap().to_path_buf();
+        let names: Vec<_> = fs::read_dir(prefix_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from(&sha)]);
     }
 }
