@@ -6,6 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use sar_workers::cli::Cli;
 
+// Detection makes about a million small allocations per 10 MB (proposals' texts and keys,
+// per-text buffers) on every core at once; glibc's malloc spent ~9 % of a run's instructions
+// on them, mimalloc's thread-local free lists a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Like other Unix tools, end quietly when the reader of our output goes away
     // (`sar review list REF | head`) instead of panicking on a broken pipe.
