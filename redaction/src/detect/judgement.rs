@@ -4,9 +4,10 @@
 //! trigger phrase with the suggested code, and the reviewer reads the passage around it.
 //! Only the trigger phrase is marked, so a flag does not hide the names and places around it.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, StartKind};
 
 use super::normalize::{Folded, is_whole_word};
+use super::words::{self, FirstWords};
 use super::{Action, Category, DetectError, Proposal, ReasonCode};
 
 /// Trigger phrases (folded) and the code each suggests.
@@ -88,29 +89,50 @@ const TRIGGERS: &[(&str, ReasonCode)] = &[
     ("in confidence", ReasonCode::EW),
 ];
 
-/// The trigger automaton.
+/// The trigger automaton (anchored: searched only where a trigger's first word starts).
 pub struct Judgement {
     automaton: AhoCorasick,
+    first_words: FirstWords,
 }
 
 impl Judgement {
     pub fn new() -> Result<Judgement, DetectError> {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            // Seventy phrases make a small DFA. Without a prefilter it scans each byte once;
-            // the default (Teddy on the phrases' first bytes) kept stopping on ordinary words.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .prefilter(false)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .start_kind(StartKind::Anchored)
             .build(TRIGGERS.iter().map(|(t, _)| *t))
             .map_err(|e| DetectError::Automaton(e.to_string()))?;
-        Ok(Judgement { automaton })
+        let first_words = FirstWords::of(TRIGGERS.iter().map(|(t, _)| *t));
+        Ok(Judgement {
+            automaton,
+            first_words,
+        })
+    }
+
+    /// Whether a trigger may begin with the folded word of this [`words::word_hash`].
+    #[inline]
+    pub(crate) fn may_start(&self, hash: u64) -> bool {
+        self.first_words.may_contain(hash)
     }
 
     /// One `flag` proposal per trigger phrase.
     pub fn find(&self, folded: &Folded<'_>) -> Vec<Proposal> {
+        let mut starts = Vec::new();
+        words::each_word(&folded.text, |s, e| {
+            if self.may_start(words::word_hash_in(folded.text.as_bytes(), s, e)) {
+                starts.push(s);
+            }
+        });
+        self.find_at(folded, &starts)
+    }
+
+    /// [`Judgement::find`], given the folded text's word starts that pass
+    /// [`Judgement::may_start`].
+    pub(crate) fn find_at(&self, folded: &Folded<'_>, starts: &[usize]) -> Vec<Proposal> {
         let text = folded.original();
-        self.automaton
-            .find_iter(&folded.text)
+        words::anchored_matches(&self.automaton, &folded.text, starts.iter().copied())
+            .into_iter()
             .filter(|m| is_whole_word(&folded.text, m.start(), m.end()))
             .map(|m| {
                 let (start, end) = folded.original_range(m.start(), m.end());

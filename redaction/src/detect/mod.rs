@@ -16,6 +16,7 @@
 //! - [`judgement`]: passages a reviewer must judge (SH, HE, CR, LP, CO, AD, EW).
 //! - [`policy`]: roles to actions, disclosable relationships, always/never-redact terms.
 //! - [`gazetteer`]: the word lists under `config/gazetteers/`, built in.
+//! - `words`: the folded text's word starts, where the dictionaries' anchored automata run.
 //!
 //! Detection over a whole request is two passes ([`Detector::detect_all`]): the first finds
 //! unknown people by context anywhere in the request, the second proposes every occurrence
@@ -28,6 +29,7 @@ pub mod names;
 pub mod normalize;
 pub mod people;
 pub mod policy;
+mod words;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -224,12 +226,15 @@ pub fn warm_up() {
     );
 }
 
-/// A folded text with its known-name and unknown-name hits.
-type FirstPass<'t> = (
-    normalize::Folded<'t>,
-    Vec<people::NameHit>,
-    Vec<names::UnknownHit>,
-);
+/// What the first pass finds in a text: its folding, its capitalised words, its known-name
+/// and unknown-name hits, and where a judgement trigger may start.
+struct FirstPass<'t> {
+    folded: normalize::Folded<'t>,
+    capitalised: Vec<(usize, &'t str)>,
+    known: Vec<people::NameHit>,
+    unknown: Vec<names::UnknownHit>,
+    trigger_starts: Vec<usize>,
+}
 
 /// Built once per request: the dictionaries, the gazetteers and the policy.
 pub struct Detector {
@@ -308,17 +313,36 @@ impl Detector {
     /// Detects in one text on its own (names found by context in other texts are only used
     /// after [`Detector::detect_all`] or [`Detector::learn`]).
     pub fn detect(&self, text: &str) -> Vec<Proposal> {
-        let (folded, people_hits, unknown) = self.first_pass(text);
-        self.assemble(&folded, people_hits, unknown)
+        self.assemble(self.first_pass(text))
     }
 
-    /// Folds a text and finds the known and unknown names in it.
+    /// Folds a text and finds the known and unknown names in it. The folded text's words are
+    /// walked once for every dictionary: each keeps the starts of the words its patterns
+    /// begin with.
     fn first_pass<'t>(&self, text: &'t str) -> FirstPass<'t> {
         let folded = normalize::Folded::new(text);
-        let words: Vec<(usize, &str)> = people::capitalised_words(text).collect();
-        let hits = self.known.find_in(&folded, &words);
-        let unknown = self.unknown.find_in(text, &words, &hits);
-        (folded, hits, unknown)
+        let capitalised: Vec<(usize, &str)> = people::capitalised_words(text).collect();
+        let mut known_starts = Vec::new();
+        let mut trigger_starts = Vec::new();
+        let flags = self.policy.flags;
+        words::each_word(&folded.text, |start, end| {
+            let hash = words::word_hash_in(folded.text.as_bytes(), start, end);
+            if self.known.may_start(hash) {
+                known_starts.push(start);
+            }
+            if flags && self.flags.may_start(hash) {
+                trigger_starts.push(start);
+            }
+        });
+        let known = self.known.find_in(&folded, &capitalised, &known_starts);
+        let unknown = self.unknown.find_in(text, &capitalised, &known);
+        FirstPass {
+            folded,
+            capitalised,
+            known,
+            unknown,
+            trigger_starts,
+        }
     }
 
     /// Learns the names of unknown people found by context in `texts`, so that every later
@@ -326,7 +350,7 @@ impl Detector {
     pub fn learn<'t>(&mut self, texts: impl IntoParallelIterator<Item = &'t str>) {
         let found: Vec<Vec<names::UnknownHit>> = texts
             .into_par_iter()
-            .map(|text| self.first_pass(text).2)
+            .map(|text| self.first_pass(text).unknown)
             .collect();
         self.remember(found.iter().flatten());
     }
@@ -361,19 +385,21 @@ impl Detector {
         // the other detectors.
         let first: Vec<FirstPass<'_>> =
             texts.par_iter().map(|text| self.first_pass(text)).collect();
-        self.remember(first.iter().flat_map(|(_, _, u)| u.iter()));
+        self.remember(first.iter().flat_map(|pass| pass.unknown.iter()));
         first
             .into_par_iter()
-            .map(|(folded, hits, unknown)| self.assemble(&folded, hits, unknown))
+            .map(|pass| self.assemble(pass))
             .collect()
     }
 
-    fn assemble(
-        &self,
-        folded: &normalize::Folded<'_>,
-        people_hits: Vec<people::NameHit>,
-        unknown: Vec<names::UnknownHit>,
-    ) -> Vec<Proposal> {
+    fn assemble(&self, pass: FirstPass<'_>) -> Vec<Proposal> {
+        let FirstPass {
+            folded,
+            capitalised,
+            known: people_hits,
+            unknown,
+            trigger_starts,
+        } = pass;
         let text = folded.original();
         let mut out: Vec<Proposal> = Vec::new();
         let evidenced = self.known.evidenced(&people_hits);
@@ -393,7 +419,13 @@ impl Detector {
             out.push(self.unknown.proposal(&hit, text, &self.policy));
         }
         if let Some(d) = &self.discovered {
-            out.extend(d.find(folded, &people_hits, &self.unknown, &self.policy));
+            out.extend(d.find(
+                &folded,
+                &capitalised,
+                &people_hits,
+                &self.unknown,
+                &self.policy,
+            ));
         }
         let mut tp_names: Vec<(usize, usize, &str)> = out
             .iter()
@@ -405,9 +437,9 @@ impl Detector {
         out.extend(schools);
         out.extend(self.ids.find(text, &self.policy));
         if self.policy.flags {
-            out.extend(self.flags.find(folded));
+            out.extend(self.flags.find_at(&folded, &trigger_starts));
         }
-        self.policy.apply_terms(folded, &mut out);
+        self.policy.apply_terms(&folded, &mut out);
         resolve_overlaps(out)
     }
 }

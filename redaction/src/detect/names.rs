@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind, StartKind};
 
 use super::gazetteer::{Classes, Gazetteers, last_word, lower_into, with_lower};
 use super::normalize::{Folded, fold_pattern, is_whole_word};
@@ -26,6 +26,7 @@ use super::people::{
     KnownPeople, NameHit, at_sentence_start, capitalised_words, followed_like_a_name, next_word,
 };
 use super::policy::Policy;
+use super::words::{self, FirstWords};
 use super::{Category, Proposal, ReasonCode};
 
 /// A name of someone the export does not list.
@@ -438,7 +439,14 @@ fn ends_with_word(haystack: &str, word: &str) -> bool {
 #[derive(Default)]
 pub struct Discovered {
     names: HashSet<String>,
-    automaton: Option<(AhoCorasick, Vec<String>)>,
+    automaton: Option<LearntAutomaton>,
+}
+
+/// The learnt names (sorted), their anchored automaton and their first words.
+struct LearntAutomaton {
+    ac: AhoCorasick,
+    list: Vec<String>,
+    first_words: FirstWords,
 }
 
 impl Discovered {
@@ -479,29 +487,50 @@ impl Discovered {
         list.sort();
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            // A full DFA, as for the known names: the automaton is built once per request
-            // and scans every text, so the fastest search is worth its memory.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            // As for the known names: searched at candidate word starts only.
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .start_kind(StartKind::Anchored)
             .build(&list)
             .ok()?;
-        self.automaton = Some((ac, list));
+        let first_words = FirstWords::of(list.iter().map(String::as_str));
+        self.automaton = Some(LearntAutomaton {
+            ac,
+            list,
+            first_words,
+        });
         Some(self)
     }
 
-    /// Every capitalised whole-word occurrence of a learnt name outside the known hits.
+    /// Every capitalised whole-word occurrence of a learnt name outside the known hits, given
+    /// the text's [`capitalised_words`] (a learnt name counts only capitalised, so only those
+    /// words can start one).
     pub(crate) fn find(
         &self,
         folded: &Folded<'_>,
+        capitalised: &[(usize, &str)],
         known: &[NameHit],
         unknown: &UnknownNames,
         policy: &Policy,
     ) -> Vec<Proposal> {
-        let Some((ac, list)) = &self.automaton else {
+        let Some(LearntAutomaton {
+            ac,
+            list,
+            first_words,
+        }) = &self.automaton
+        else {
             return Vec::new();
         };
         let text = folded.original();
+        let folded_bytes = folded.text.as_bytes();
+        let starts = folded
+            .folded_offsets(capitalised.iter().map(|&(at, _)| at))
+            .filter(|&start| {
+                let end = words::word_at(&folded.text, start);
+                end > start
+                    && first_words.may_contain(words::word_hash_in(folded_bytes, start, end))
+            });
         let mut out = Vec::new();
-        for m in ac.find_iter(&folded.text) {
+        for m in words::anchored_matches(ac, &folded.text, starts) {
             if !is_whole_word(&folded.text, m.start(), m.end()) {
                 continue;
             }

@@ -311,6 +311,30 @@ impl<'a> Folded<'a> {
         // Sources never decrease along the folded text: find the last run starting before
         // `orig`, then the first of its bytes that reaches it, else the next run's start.
         let k = self.runs.partition_point(|r| (r.original as usize) < orig);
+        self.folded_offset_from(k, orig)
+    }
+
+    /// [`Folded::folded_offset`] of each of `origs`, which must not decrease: the runs are
+    /// walked once rather than searched for each offset.
+    pub fn folded_offsets(
+        &self,
+        origs: impl Iterator<Item = usize>,
+    ) -> impl Iterator<Item = usize> {
+        let mut k = 0;
+        origs.map(move |orig| {
+            while self
+                .runs
+                .get(k)
+                .is_some_and(|r| (r.original as usize) < orig)
+            {
+                k += 1;
+            }
+            self.folded_offset_from(k, orig)
+        })
+    }
+
+    /// The folded offset of `orig`, given the first run whose source is at or after it.
+    fn folded_offset_from(&self, k: usize, orig: usize) -> usize {
         let Some(run) = k.checked_sub(1).map(|k| self.runs[k]) else {
             return 0;
         };
@@ -436,6 +460,9 @@ mod tests {
                 let brute = map.partition_point(|&m| m < orig);
                 assert_eq!(f.folded_offset(orig), brute, "offset {orig} of {text:?}");
             }
+            let walked: Vec<usize> = f.folded_offsets(0..=text.len()).collect();
+            let searched: Vec<usize> = (0..=text.len()).map(|o| f.folded_offset(o)).collect();
+            assert_eq!(walked, searched, "{text:?}");
         }
     }
 

@@ -168,8 +168,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut detector = Detector::new(people, &relationships, &args.subject, policy)?;
     lap("detector built");
 
-    // Every document once, in parallel (scans by OCR when there is a tool for it).
-    let options = sar_pipeline::stages::extract::options();
+    // Every document once, in parallel (scans by OCR when there is a tool for it). The
+    // options are worked out at the first document: looking for the OCR tool runs it twice,
+    // which an export of text records alone need not wait for.
     let extracted: HashMap<&str, Result<Extracted, String>> = export
         .records
         .par_iter()
@@ -179,8 +180,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .read_file(path)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| {
-                        extract::extract_with(path, &bytes, options)
-                            .map_err(|e: ExtractError| e.to_string())
+                        extract::extract_with(
+                            path,
+                            &bytes,
+                            sar_pipeline::stages::extract::options(),
+                        )
+                        .map_err(|e: ExtractError| e.to_string())
                     });
                 Some((r.id.as_str(), result))
             }
