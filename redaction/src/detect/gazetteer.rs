@@ -249,6 +249,11 @@ impl Gazetteers {
             .map(|&i| &self.context_cues[i])
     }
 
+    /// Whether any cue ends with `word` (lower case, not empty).
+    pub fn has_cues_ending_with(&self, word: &str) -> bool {
+        self.cues_by_last_word.contains_key(word)
+    }
+
     /// A given name that may stand alone as a person (not a lookalike or a place).
     pub fn is_plain_first_name(&self, lower: &str) -> bool {
         self.first_names.contains(lower)

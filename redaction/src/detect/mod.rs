@@ -381,6 +381,17 @@ impl Detector {
     /// Two passes over every text of a request: learn the unknown names, then detect in
     /// each text. Results are in the order of `texts`.
     pub fn detect_all(&mut self, texts: &[&str]) -> Vec<Vec<Proposal>> {
+        self.detect_all_then(texts, |_, proposals| proposals)
+    }
+
+    /// [`Detector::detect_all`], handing each text's proposals to `then` (with the text's
+    /// index) on the thread that found them: a caller that writes them out does so while
+    /// other texts are still being read, and never holds every proposal at once.
+    pub fn detect_all_then<T: Send>(
+        &mut self,
+        texts: &[&str],
+        then: impl Fn(usize, Vec<Proposal>) -> T + Sync,
+    ) -> Vec<T> {
         // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
         // the other detectors.
         let first: Vec<FirstPass<'_>> =
@@ -388,7 +399,8 @@ impl Detector {
         self.remember(first.iter().flat_map(|pass| pass.unknown.iter()));
         first
             .into_par_iter()
-            .map(|pass| self.assemble(pass))
+            .enumerate()
+            .map(|(i, pass)| then(i, self.assemble(pass)))
             .collect()
     }
 

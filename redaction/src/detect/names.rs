@@ -215,12 +215,38 @@ impl UnknownNames {
 
     /// A cue or relationship word right before `start` ("her friend ", "referral from ").
     fn context_before(&self, text: &str, start: usize) -> Option<bool> {
-        let from = text[..start]
-            .char_indices()
-            .rev()
-            .nth(40)
-            .map_or(0, |(i, _)| i);
+        // The 41 characters before the word (41 bytes, when they are ASCII).
+        let ascii_from = start.saturating_sub(41);
+        let from = if text.as_bytes()[ascii_from..start].is_ascii() {
+            ascii_from
+        } else {
+            text[..start]
+                .char_indices()
+                .rev()
+                .nth(40)
+                .map_or(0, |(i, _)| i)
+        };
         let window = &text[from..start];
+        let before = window.trim_end_matches([' ', ',', ':', '\t']);
+        if before.len() == window.len() && !before.is_empty() {
+            return None; // the word is glued to what precedes it
+        }
+        // Nearly always no cue ends with the word before (a cue that does not end in a word
+        // cannot match a text that does): then only a relationship word can be the context,
+        // and only that word need be lower-cased, not the whole window.
+        if before.ends_with(char::is_alphanumeric)
+            && !with_lower(last_word(before), |w| self.gaz.has_cues_ending_with(w))
+        {
+            let last = before
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+                .next()?;
+            return with_lower(last, |mut last| {
+                while let Some(stem) = last.strip_suffix("'s") {
+                    last = stem;
+                }
+                self.gaz.relationship_words.contains(last).then_some(false)
+            });
+        }
         with_lower(window, |before| {
             let before = before.trim_end_matches([' ', ',', ':', '\t']);
             if before.len() == window.len() && !before.is_empty() {

@@ -81,6 +81,8 @@ pub struct KnownPeople {
     first_words: FirstWords,
     /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
     deletions: WordMap<Vec<usize>>,
+    /// The index's keys, to pass over most variants without a lookup.
+    deletion_keys: FirstWords,
     gaz: Arc<Gazetteers>,
 }
 
@@ -256,7 +258,11 @@ impl KnownPeople {
             }
             deletions
         };
-        let (automaton, deletions) = rayon::join(build_automaton, build_deletions);
+        let (automaton, (deletions, deletion_keys)) = rayon::join(build_automaton, || {
+            let deletions = build_deletions();
+            let keys = FirstWords::of_words(deletions.keys().map(String::as_str));
+            (deletions, keys)
+        });
         let automaton = automaton?;
         let first_words = FirstWords::of(entries.iter().map(|e| e.pattern.as_str()));
         Ok(KnownPeople {
@@ -265,6 +271,7 @@ impl KnownPeople {
             automaton,
             first_words,
             deletions,
+            deletion_keys,
             gaz: gaz.clone(),
         })
     }
@@ -427,7 +434,13 @@ impl KnownPeople {
                     }
                 }
             };
-            if let Some(ids) = self.deletions.get(&lower) {
+            let listed = |key: &str| {
+                self.deletion_keys
+                    .may_contain(words::word_hash(key.as_bytes()))
+            };
+            if listed(&lower)
+                && let Some(ids) = self.deletions.get(&lower)
+            {
                 consider(ids);
             }
             let mut variant = String::with_capacity(lower.len());
@@ -435,7 +448,9 @@ impl KnownPeople {
                 variant.clear();
                 variant.push_str(&lower[..i]);
                 variant.push_str(&lower[i + ch.len_utf8()..]);
-                if let Some(ids) = self.deletions.get(&variant) {
+                if listed(&variant)
+                    && let Some(ids) = self.deletions.get(&variant)
+                {
                     consider(ids);
                 }
             }

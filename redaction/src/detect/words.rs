@@ -79,14 +79,20 @@ impl FirstWords {
                 first
             })
             .collect();
+        Self::of_words(firsts)
+    }
+
+    /// A filter of whole words (each hashed as it is, whatever characters it holds).
+    pub(crate) fn of_words<'w>(words: impl IntoIterator<Item = &'w str>) -> FirstWords {
+        let hashes: Vec<u64> = words.into_iter().map(|w| word_hash(w.as_bytes())).collect();
         // About 64 bits per word: one false positive in ~64 for a word not in the set.
-        let nbits = (firsts.len() * 64).next_power_of_two().max(1 << 12);
+        let nbits = (hashes.len() * 64).next_power_of_two().max(1 << 12);
         let mut set = FirstWords {
             bits: vec![0; nbits / 64],
             mask: nbits as u64 - 1,
         };
-        for w in firsts {
-            let bit = set.bit(word_hash(w.as_bytes()));
+        for hash in hashes {
+            let bit = set.bit(hash);
             set.bits[bit / 64] |= 1 << (bit % 64);
         }
         set

@@ -126,6 +126,12 @@ fn json_str(buf: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
     }
 }
 
+/// What detection gives the writer: JSON lines per piece, or the proposals to summarise.
+enum Found {
+    Json(Vec<Vec<u8>>),
+    Proposals(Vec<Vec<Proposal>>),
+}
+
 /// A piece of text to scan: a record's title, file name, text or a document part.
 struct Piece<'a> {
     record: &'a str,
@@ -290,12 +296,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let texts: Vec<&str> = pieces.iter().map(|p| p.text).collect();
     lap("extracted and gathered");
-    let found = detector.detect_all(&texts);
+    // With `--json`, each text's lines are written out on the core that found its
+    // proposals (which are freed there), and joined in order.
+    let found = if args.json {
+        let chunks =
+            detector.detect_all_then(&texts, |i, proposals| json_lines(&pieces[i], &proposals));
+        Found::Json(chunks.into_iter().collect::<serde_json::Result<_>>()?)
+    } else {
+        Found::Proposals(detector.detect_all(&texts))
+    };
     lap("detected");
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    if args.json {
+    if let Found::Json(chunks) = &found {
         let gathered: Vec<&str> = records
             .iter()
             .map(|r| r.id.as_str())
@@ -303,21 +317,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect();
         serde_json::to_writer(&mut out, &serde_json::json!({ "gathered": gathered }))?;
         out.write_all(b"\n")?;
-        // Serialised piece by piece on every core, written in order.
-        // Each piece's proposals are freed where they were written, on any core, rather
-        // than all at once on this one at the end.
-        let chunks: Vec<Vec<u8>> = pieces
-            .par_iter()
-            .zip(found.into_par_iter())
-            .map(|(piece, proposals)| json_lines(piece, &proposals))
-            .collect::<serde_json::Result<_>>()?;
-        for chunk in &chunks {
+        for chunk in chunks {
             out.write_all(chunk)?;
         }
-    } else {
+    } else if let Found::Proposals(found) = &found {
         let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
         let mut records_with = std::collections::HashSet::new();
-        for (piece, proposals) in pieces.iter().zip(&found) {
+        for (piece, proposals) in pieces.iter().zip(found) {
             for p in proposals {
                 *by_kind
                     .entry(format!("{:?} {:?} {}", p.category, p.action, p.code))
