@@ -541,6 +541,14 @@ pub(crate) struct Schools {
     name: Regex,
 }
 
+const SCHOOL_WORDS: [&str; 5] = [
+    "School",
+    "College",
+    "Academy",
+    "Nursery",
+    "Pupil Referral Unit",
+];
+
 const LINKING_WORDS: &[&str] = &[
     "is",
     "was",
@@ -587,9 +595,10 @@ const LINKING_WORDS: &[&str] = &[
 
 impl Schools {
     pub(crate) fn new() -> Schools {
-        let name = Regex::new(
-            r"(?-u:\b)(?:[A-Z][A-Za-z'\-]+ ){1,5}(?:School|College|Academy|Nursery|Pupil Referral Unit)(?-u:\b)",
-        )
+        let name = Regex::new(&format!(
+            r"(?-u:\b)(?:[A-Z][A-Za-z'\-]+ ){{1,5}}(?:{})(?-u:\b)",
+            SCHOOL_WORDS.join("|")
+        ))
         .expect("school pattern is valid");
         Schools { name }
     }
@@ -597,6 +606,9 @@ impl Schools {
     /// `names`: this text's third-party name proposals, sorted by start.
     pub(crate) fn find(&self, text: &str, names: &[(usize, usize, &str)]) -> Vec<Proposal> {
         let mut out = Vec::new();
+        if names.is_empty() {
+            return out; // no third party's school can be named
+        }
         for m in self.name.find_iter(text) {
             let i = names.partition_point(|n| n.1 <= m.start());
             let Some((_, end, entity)) = i.checked_sub(1).map(|k| &names[k]) else {

@@ -392,16 +392,42 @@ impl Detector {
         texts: &[&str],
         then: impl Fn(usize, Vec<Proposal>) -> T + Sync,
     ) -> Vec<T> {
+        let mut out = Vec::with_capacity(texts.len());
+        let done: Result<(), std::convert::Infallible> =
+            self.detect_all_streamed(texts, usize::MAX, then, |batch| {
+                out.extend(batch);
+                Ok(())
+            });
+        let Ok(()) = done;
+        out
+    }
+
+    /// [`Detector::detect_all_then`], `batch` texts at a time: each batch's results go to
+    /// `sink` in order as soon as they are ready, so a writer holds one batch's output at a
+    /// time (and its memory is reused for the next) rather than the whole request's. An
+    /// error from `sink` stops detection and is returned.
+    pub fn detect_all_streamed<T: Send, E>(
+        &mut self,
+        texts: &[&str],
+        batch: usize,
+        then: impl Fn(usize, Vec<Proposal>) -> T + Sync,
+        mut sink: impl FnMut(Vec<T>) -> Result<(), E>,
+    ) -> Result<(), E> {
         // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
         // the other detectors.
         let first: Vec<FirstPass<'_>> =
             texts.par_iter().map(|text| self.first_pass(text)).collect();
         self.remember(first.iter().flat_map(|pass| pass.unknown.iter()));
-        first
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, pass)| then(i, self.assemble(pass)))
-            .collect()
+        let mut passes = first.into_iter().enumerate().peekable();
+        while passes.peek().is_some() {
+            let chunk: Vec<(usize, FirstPass<'_>)> = passes.by_ref().take(batch.max(1)).collect();
+            let results: Vec<T> = chunk
+                .into_par_iter()
+                .map(|(i, pass)| then(i, self.assemble(pass)))
+                .collect();
+            sink(results)?;
+        }
+        Ok(())
     }
 
     fn assemble(&self, pass: FirstPass<'_>) -> Vec<Proposal> {

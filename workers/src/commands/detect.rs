@@ -126,12 +126,6 @@ fn json_str(buf: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
     }
 }
 
-/// What detection gives the writer: JSON lines per piece, or the proposals to summarise.
-enum Found {
-    Json(Vec<Vec<u8>>),
-    Proposals(Vec<Vec<Proposal>>),
-}
-
 /// A piece of text to scan: a record's title, file name, text or a document part.
 struct Piece<'a> {
     record: &'a str,
@@ -296,20 +290,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let texts: Vec<&str> = pieces.iter().map(|p| p.text).collect();
     lap("extracted and gathered");
-    // With `--json`, each text's lines are written out on the core that found its
-    // proposals (which are freed there), and joined in order.
-    let found = if args.json {
-        let chunks =
-            detector.detect_all_then(&texts, |i, proposals| json_lines(&pieces[i], &proposals));
-        Found::Json(chunks.into_iter().collect::<serde_json::Result<_>>()?)
-    } else {
-        Found::Proposals(detector.detect_all(&texts))
-    };
-    lap("detected");
-
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    if let Found::Json(chunks) = &found {
+    let found = if args.json {
         let gathered: Vec<&str> = records
             .iter()
             .map(|r| r.id.as_str())
@@ -317,10 +300,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect();
         serde_json::to_writer(&mut out, &serde_json::json!({ "gathered": gathered }))?;
         out.write_all(b"\n")?;
-        for chunk in chunks {
-            out.write_all(chunk)?;
-        }
-    } else if let Found::Proposals(found) = &found {
+        // Each text's lines are made on the core that found its proposals (which are freed
+        // there), and written out a batch of texts at a time, in order, while the next batch
+        // is read: the output is never all in memory at once.
+        detector.detect_all_streamed(
+            &texts,
+            256,
+            |i, proposals| json_lines(&pieces[i], &proposals),
+            |batch| -> anyhow::Result<()> {
+                for chunk in batch {
+                    out.write_all(&chunk?)?;
+                }
+                Ok(())
+            },
+        )?;
+        lap("detected");
+        None
+    } else {
+        let found = detector.detect_all(&texts);
+        lap("detected");
+        Some(found)
+    };
+    if let Some(found) = &found {
         let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
         let mut records_with = std::collections::HashSet::new();
         for (piece, proposals) in pieces.iter().zip(found) {
