@@ -462,12 +462,28 @@ impl Identifiers {
 /// Every pattern needs a digit or an `@`, except flat and room addresses ("Flat B, Rose
 /// Court"), which need their first word: a piece with none of these holds no identifier.
 fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    segments_with(text, true)
+}
+
+/// [`segments`]; `skip` passes over runs of lower-case letters and spaces (most of a case
+/// note, and never a cut or an anchor) eight bytes at a time. The tests compare both ways.
+fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, bool)> {
+    use super::normalize::swar;
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
     let mut anchored = false;
     std::iter::from_fn(move || {
         while i < bytes.len() {
+            if skip && let Some(chunk) = bytes.get(i..i + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                let plain = (swar::ge(x, b'a') & !swar::ge(x, b'z' + 1)) | swar::eq(x, b' ');
+                let run = swar::first(!plain & swar::HIGH);
+                if run > 0 {
+                    i += run;
+                    continue;
+                }
+            }
             let b = bytes[i];
             let class = BYTE_CLASS[b as usize];
             if class == 0 {
@@ -676,6 +692,36 @@ mod tests {
         assert_eq!(anchored, vec![true, false, false, true, true, true]);
         let flat: Vec<bool> = segments("Flat B, Rose Court").map(|(_, _, a)| a).collect();
         assert_eq!(flat, vec![true]);
+    }
+
+    /// Skipping plain runs eight bytes at a time cuts exactly where a byte-by-byte scan does,
+    /// at every alignment.
+    #[test]
+    fn skipping_plain_runs_changes_no_segment() {
+        let pieces = [
+            "seen at home",
+            "14 Elm Road",
+            ". Mum",
+            "\"no\";",
+            "Flat B, ",
+            "x@y.com",
+            "é\u{2019}s",
+            "!\n\t|?",
+            "a",
+            "Unit 4",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for pad in 0..9 {
+                        let text = format!("{}{a} {b}{c}", "q".repeat(pad));
+                        let fast: Vec<_> = segments_with(&text, true).collect();
+                        let slow: Vec<_> = segments_with(&text, false).collect();
+                        assert_eq!(fast, slow, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

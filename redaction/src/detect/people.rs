@@ -443,15 +443,36 @@ impl KnownPeople {
             {
                 consider(ids);
             }
-            let mut variant = String::with_capacity(lower.len());
-            for (i, ch) in lower.char_indices() {
-                variant.clear();
-                variant.push_str(&lower[..i]);
-                variant.push_str(&lower[i + ch.len_utf8()..]);
-                if listed(&variant)
-                    && let Some(ids) = self.deletions.get(&variant)
-                {
-                    consider(ids);
+            let bytes = lower.as_bytes();
+            if lower.is_ascii() && bytes.len() <= 64 {
+                // Each deletion in a stack buffer: the one at byte i differs from the one
+                // at byte i - 1 in a single byte, so one write makes the next.
+                let n = bytes.len();
+                let mut buf = [0u8; 64];
+                buf[..n - 1].copy_from_slice(&bytes[1..]);
+                for i in 0..n {
+                    if i > 0 {
+                        buf[i - 1] = bytes[i - 1];
+                    }
+                    let variant = &buf[..n - 1];
+                    if self.deletion_keys.may_contain(words::word_hash(variant))
+                        && let Ok(variant) = std::str::from_utf8(variant)
+                        && let Some(ids) = self.deletions.get(variant)
+                    {
+                        consider(ids);
+                    }
+                }
+            } else {
+                let mut variant = String::with_capacity(lower.len());
+                for (i, ch) in lower.char_indices() {
+                    variant.clear();
+                    variant.push_str(&lower[..i]);
+                    variant.push_str(&lower[i + ch.len_utf8()..]);
+                    if listed(&variant)
+                        && let Some(ids) = self.deletions.get(&variant)
+                    {
+                        consider(ids);
+                    }
                 }
             }
             let Some(entry) = best else {

@@ -61,9 +61,9 @@ fn json_lines(piece: &Piece<'_>, proposals: &[Proposal]) -> serde_json::Result<V
     let mut confidence: Option<(u32, Vec<u8>)> = None;
     for p in proposals {
         buf.extend_from_slice(&head);
-        serde_json::to_writer(&mut buf, &p.start)?;
+        push_number(&mut buf, p.start);
         buf.extend_from_slice(b",\"end\":");
-        serde_json::to_writer(&mut buf, &p.end)?;
+        push_number(&mut buf, p.end);
         buf.extend_from_slice(b",\"text\":");
         json_str(&mut buf, &p.text)?;
         buf.extend_from_slice(b",\"category\":");
@@ -90,6 +90,21 @@ fn json_lines(piece: &Piece<'_>, proposals: &[Proposal]) -> serde_json::Result<V
         buf.extend_from_slice(b"}\n");
     }
     Ok(buf)
+}
+
+/// A number in decimal, as JSON (and `serde_json`) writes it.
+fn push_number(buf: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[at..]);
 }
 
 /// A fixed word of the format (`third_party_name`, `redact`, `TP`): letters, digits and
@@ -381,6 +396,11 @@ mod tests {
         };
         let props = [proposal("Renée \"K\"\n\u{1}"), proposal("Karen")];
         let bytes = json_lines(&piece, &props).unwrap();
+        for n in [0, 7, 10, 99, 1234567, usize::MAX] {
+            let mut buf = Vec::new();
+            push_number(&mut buf, n);
+            assert_eq!(buf, serde_json::to_vec(&n).unwrap());
+        }
         let lines: Vec<serde_json::Value> = bytes
             .split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())
