@@ -118,12 +118,7 @@ impl Judgement {
 
     /// One `flag` proposal per trigger phrase.
     pub fn find(&self, folded: &Folded<'_>) -> Vec<Proposal> {
-        let mut starts = Vec::new();
-        words::each_word(&folded.text, |s, e| {
-            if self.may_start(words::word_hash_in(folded.text.as_bytes(), s, e)) {
-                starts.push(s);
-            }
-        });
+        let starts = words::starts_where(&folded.text, |hash| self.may_start(hash));
         self.find_at(folded, &starts)
     }
 

@@ -284,12 +284,7 @@ impl KnownPeople {
     /// Every occurrence of a known name in a folded text, leftmost-longest, whole words.
     pub fn find(&self, folded: &Folded<'_>) -> Vec<NameHit> {
         let words: Vec<(usize, &str)> = capitalised_words(folded.original()).collect();
-        let mut starts = Vec::new();
-        words::each_word(&folded.text, |s, e| {
-            if self.may_start(words::word_hash_in(folded.text.as_bytes(), s, e)) {
-                starts.push(s);
-            }
-        });
+        let starts = words::starts_where(&folded.text, |hash| self.may_start(hash));
         self.find_in(folded, &words, &starts)
     }
 

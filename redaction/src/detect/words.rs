@@ -200,6 +200,18 @@ pub(crate) fn each_word(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// The starts of the words of `text` that `may_start` passes (given each word's
+/// [`word_hash`]), in order: where a dictionary's anchored search should run.
+pub(crate) fn starts_where(text: &str, may_start: impl Fn(u64) -> bool) -> Vec<usize> {
+    let mut starts = Vec::new();
+    each_word(text, |s, e| {
+        if may_start(word_hash_in(text.as_bytes(), s, e)) {
+            starts.push(s);
+        }
+    });
+    starts
+}
+
 /// The end of the run of word characters from `start` (`start` itself when there is none).
 pub(crate) fn word_at(text: &str, start: usize) -> usize {
     let mut end = start;
