@@ -607,6 +607,15 @@ const LINKING_WORDS: &[&str] = &[
     "transferred",
     "transferring",
     "back",
+    // "has been offered a place at", "got a place at", "was admitted to"
+    "offered",
+    "given",
+    "got",
+    "secured",
+    "accepted",
+    "admitted",
+    "a",
+    "place",
 ];
 
 impl Schools {
@@ -669,6 +678,21 @@ fn street_key(addr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_third_partys_school_is_found_after_linking_words_but_not_another_school() {
+        let text = "Esme has been offered a place at Pilgrim Junior School from September. \
+                    Harvey will stay at Greenvale Infant School.";
+        let names = [(0, 4, "person:esme")];
+        let found: Vec<String> = Schools::new()
+            .find(text, &names)
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(found, vec!["Pilgrim Junior School".to_string()]);
+        let after_a_sentence = "Esme was upset. Later we visited Hill Academy.";
+        assert!(Schools::new().find(after_a_sentence, &names).is_empty());
+    }
 
     #[test]
     fn segments_cut_only_where_no_identifier_can_run_on() {
