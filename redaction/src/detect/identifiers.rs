@@ -330,39 +330,67 @@ impl Identifiers {
     /// searched alone gives the matches it gives in the whole text. Most segments (sentences
     /// without a digit, an `@` or a flat) are passed over after a byte scan; the rest are
     /// scanned once by the set of all patterns, and only the patterns it reports are run, in
-    /// priority order: the same proposals as every pattern over the whole text.
+    /// priority order: the same proposals as every pattern over the whole text. Each scan
+    /// starts a little before the segment's first anchor ([`search_from`]): no match can
+    /// start earlier.
     pub(crate) fn find(&self, text: &str, policy: &Policy) -> Vec<Proposal> {
+        self.find_with(text, policy, true)
+    }
+
+    /// [`Identifiers::find`]; `narrow` starts the searches near each piece's first anchor
+    /// rather than at its start. The tests compare both ways.
+    fn find_with(&self, text: &str, policy: &Policy, narrow: bool) -> Vec<Proposal> {
         let mut out: Vec<Proposal> = Vec::new();
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (offset, segment, anchored) in segments(text) {
-            if !anchored {
+        for (offset, segment, anchor) in segments(text) {
+            let Some(anchor) = anchor else {
                 continue;
-            }
-            let present = self.patterns.any.matches(segment);
+            };
+            let from = if narrow {
+                search_from(segment, anchor)
+            } else {
+                0
+            };
+            let present = self.patterns.any.matches_at(segment, from);
             if !present.matched_any() {
                 continue;
             }
             taken.clear();
             for i in present.iter() {
-                self.find_in_line(text, (offset, segment), i, policy, &mut taken, &mut out);
+                self.find_in_line(
+                    text,
+                    (offset, segment, from),
+                    i,
+                    policy,
+                    &mut taken,
+                    &mut out,
+                );
             }
         }
         out
     }
 
-    /// The matches of pattern `i` in `line` (a segment at byte `offset` of `text`) that
-    /// overlap nothing in `taken` (the segment's matches of higher-priority patterns).
+    /// The matches of pattern `i` in `line` (a segment at byte `offset` of `text`), searched
+    /// from byte `from` of the line, that overlap nothing in `taken` (the segment's matches
+    /// of higher-priority patterns).
     fn find_in_line(
         &self,
         text: &str,
-        (offset, line): (usize, &str),
+        (offset, line, from): (usize, &str, usize),
         i: usize,
         policy: &Policy,
         taken: &mut Vec<(usize, usize)>,
         out: &mut Vec<Proposal>,
     ) {
         let (kind, re) = &self.patterns.list[i];
-        for m in re.find_iter(line) {
+        // `find_at` sees the bytes before `from`, so a word boundary there is judged as in
+        // the whole line; no pattern matches the empty string, so each search resumes at
+        // the end of the last match, as `find_iter` does.
+        let mut at = from;
+        while at <= line.len()
+            && let Some(m) = re.find_at(line, at)
+        {
+            at = m.end().max(m.start() + 1);
             let (start, end) = (offset + m.start(), offset + m.end());
             if taken.iter().any(|&(s, e)| s < end && start < e) {
                 continue;
@@ -449,8 +477,8 @@ impl Identifiers {
     }
 }
 
-/// Pieces of `text`, with their offsets, that no identifier match can span, each with
-/// whether it can hold an identifier at all.
+/// Pieces of `text`, with their offsets, that no identifier match can span, each with the
+/// offset in the piece of its first anchor (`None` when it can hold no identifier at all).
 ///
 /// The patterns match letters, digits, single spaces and `.,'-/:()+@%_`, never a line break,
 /// a tab, `"`, `;`, `!`, `?` or `|`: a piece ends before each of those. A full stop, a space
@@ -459,29 +487,60 @@ impl Identifiers {
 /// so a piece also ends after such a space. Every cut is at a non-word character, which is
 /// what a word boundary sees at the end of a text too. Keep to this when adding a pattern.
 ///
-/// Every pattern needs a digit or an `@`, except flat and room addresses ("Flat B, Rose
-/// Court"), which need their first word: a piece with none of these holds no identifier.
-fn segments(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+/// Every pattern needs an anchor: a digit or an `@`, or for flat and room addresses ("Flat
+/// B, Rose Court") their first word. A piece with none of these holds no identifier.
+fn segments(text: &str) -> impl Iterator<Item = (usize, &str, Option<usize>)> {
     segments_with(text, true)
 }
 
-/// [`segments`]; `skip` passes over runs of lower-case letters and spaces (most of a case
-/// note, and never a cut or an anchor) eight bytes at a time. The tests compare both ways.
-fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, bool)> {
-    use super::normalize::swar;
+/// The most bytes a match can start before the first anchor it holds, for every pattern
+/// but the email's: "Account number: " (16) in front of a bank account's digits; "+" or
+/// "(" in front of a phone number's; a postcode's, a National Insurance number's, a UPN's
+/// or a registration's letters (at most three bytes with a space). Keep to this when
+/// adding a pattern.
+const LOOKBEHIND: usize = 16;
+
+/// Where a piece's searches may start, given its first anchor: no match starts earlier.
+/// A match holds an anchor at or after the first, so it starts at most [`LOOKBEHIND`]
+/// bytes before it, or, for an email, at the start of the run of local-part characters
+/// that reaches it.
+fn search_from(piece: &str, anchor: usize) -> usize {
+    let bytes = piece.as_bytes();
+    let mut local = anchor;
+    while local > 0 && is_email_local(bytes[local - 1]) {
+        local -= 1;
+    }
+    let mut from = anchor.saturating_sub(LOOKBEHIND).min(local);
+    while !piece.is_char_boundary(from) {
+        from -= 1;
+    }
+    from
+}
+
+/// The characters of an email's local part (`[A-Za-z0-9._%+\-]`).
+fn is_email_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+/// [`segments`]; `skip` passes over runs of bytes that start no cut and no anchor (most of a
+/// case note) in a tight loop. The tests compare both ways.
+fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, Option<usize>)> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    let mut anchored = false;
+    let mut anchor: Option<usize> = None;
     std::iter::from_fn(move || {
         while i < bytes.len() {
-            if skip && let Some(chunk) = bytes.get(i..i + 8) {
-                let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-                let plain = (swar::ge(x, b'a') & !swar::ge(x, b'z' + 1)) | swar::eq(x, b' ');
-                let run = swar::first(!plain & swar::HIGH);
-                if run > 0 {
-                    i += run;
-                    continue;
+            if skip {
+                // A tight loop of table lookups to the next byte of interest: case notes
+                // have a capital, a digit or a full stop every few words, too often for
+                // eight-byte tests to pay.
+                match bytes[i..].iter().position(|&b| BYTE_CLASS[b as usize] != 0) {
+                    Some(k) => i += k,
+                    None => {
+                        i = bytes.len();
+                        break;
+                    }
                 }
             }
             let b = bytes[i];
@@ -490,13 +549,14 @@ fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, b
                 i += 1;
                 continue;
             }
-            if class & ANCHOR != 0
-                || (class & FLAT_START != 0
-                    && ["Flat ", "Apartment ", "Unit ", "Room "]
-                        .iter()
-                        .any(|w| bytes[i..].starts_with(w.as_bytes())))
+            if anchor.is_none()
+                && (class & ANCHOR != 0
+                    || (class & FLAT_START != 0
+                        && ["Flat ", "Apartment ", "Unit ", "Room "]
+                            .iter()
+                            .any(|w| bytes[i..].starts_with(w.as_bytes()))))
             {
-                anchored = true;
+                anchor = Some(i - start);
             }
             let cut = if class & BARRIER != 0 {
                 Some((i, i + 1))
@@ -510,16 +570,16 @@ fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, b
             };
             i += 1;
             if let Some((end, next)) = cut {
-                let piece = (start, &text[start..end], anchored);
+                let piece = (start, &text[start..end], anchor);
                 start = next;
-                anchored = false;
+                anchor = None;
                 if !piece.1.is_empty() {
                     return Some(piece);
                 }
             }
         }
         if start < bytes.len() {
-            let piece = (start, &text[start..], anchored);
+            let piece = (start, &text[start..], anchor);
             start = bytes.len();
             return Some(piece);
         }
@@ -555,6 +615,9 @@ static BYTE_CLASS: [u8; 256] = {
 /// A school named otherwise is left alone (it may be the subject's own, or a workplace).
 pub(crate) struct Schools {
     name: Regex,
+    /// The school words themselves: a text without one names no school, and a match
+    /// starts no earlier than the run of name characters before the first.
+    words: Regex,
 }
 
 const SCHOOL_WORDS: [&str; 5] = [
@@ -625,7 +688,41 @@ impl Schools {
             SCHOOL_WORDS.join("|")
         ))
         .expect("school pattern is valid");
-        Schools { name }
+        // A plain alternation of literals: the regex crate searches it with a vectorised
+        // literal finder.
+        let words = Regex::new(&SCHOOL_WORDS.join("|")).expect("school words are valid");
+        Schools { name, words }
+    }
+
+    /// Where the school pattern's search may start in `text`: `None` when no school word
+    /// occurs. A match holds a school word and, before it, only the pattern's name
+    /// characters (letters, `'`, `-` and spaces), so if it starts before the first school
+    /// word it starts in the run of those characters that reaches it.
+    fn search_from(&self, text: &str) -> Option<usize> {
+        let first = self.words.find(text)?.start();
+        let bytes = text.as_bytes();
+        let mut from = first;
+        while from > 0 && matches!(bytes[from - 1], b'A'..=b'Z' | b'a'..=b'z' | b'\'' | b'-' | b' ')
+        {
+            from -= 1;
+        }
+        Some(from)
+    }
+
+    /// The school pattern's matches in `text`, as `find_iter` over the whole text gives
+    /// them, searched from [`Schools::search_from`].
+    fn school_names<'t>(&self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
+        let mut at = self.search_from(text).unwrap_or(text.len() + 1);
+        // `find_at` sees the text before `at` for the word boundary; the pattern never
+        // matches the empty string, so each search resumes where the last match ended.
+        std::iter::from_fn(move || {
+            if at > text.len() {
+                return None;
+            }
+            let m = self.name.find_at(text, at)?;
+            at = m.end().max(m.start() + 1);
+            Some(m)
+        })
     }
 
     /// `names`: this text's third-party name proposals, sorted by start.
@@ -634,7 +731,7 @@ impl Schools {
         if names.is_empty() {
             return out; // no third party's school can be named
         }
-        for m in self.name.find_iter(text) {
+        for m in self.school_names(text) {
             let i = names.partition_point(|n| n.1 <= m.start());
             let Some((_, end, entity)) = i.checked_sub(1).map(|k| &names[k]) else {
                 continue;
@@ -694,6 +791,38 @@ mod tests {
         assert!(Schools::new().find(after_a_sentence, &names).is_empty());
     }
 
+    /// Searching from the run before the first school word finds what a search of the
+    /// whole text finds.
+    #[test]
+    fn school_names_are_searched_from_the_first_school_word() {
+        let schools = Schools::new();
+        let texts = [
+            "",
+            "No school here at all.",
+            "Esme attends St Mary's Church of England Primary School and Harvey Hill Academy.",
+            "Seen at 14 Elm Road. Pilgrim Junior School-Academy, then Greenvale Nursery",
+            "Oak Pupil Referral Unit; Schools Unit; Academy Trust Academy",
+            "x School",
+            "Long Name Of The Best School College Academy Nursery",
+            "d\u{e9}j\u{e0} Vu Academy and O'Neil-Smith Nursery2 Upper School",
+        ];
+        let mut found = 0;
+        for text in texts {
+            let narrow: Vec<(usize, usize)> = schools
+                .school_names(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let whole: Vec<(usize, usize)> = schools
+                .name
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(narrow, whole, "{text:?}");
+            found += whole.len();
+        }
+        assert!(found >= 6, "{found}");
+    }
+
     #[test]
     fn segments_cut_only_where_no_identifier_can_run_on() {
         let text = "Seen at 14 Elm Road, Chatham ME4 5XX. Mum said \"no\"; call 07700 900123!\nAccount no. 12345678 e.g. Flat B, Rose Court";
@@ -712,10 +841,13 @@ mod tests {
         for (offset, piece, _) in segments(text) {
             assert_eq!(&text[offset..offset + piece.len()], piece);
         }
-        let anchored: Vec<bool> = segments(text).map(|(_, _, a)| a).collect();
-        assert_eq!(anchored, vec![true, false, false, true, true, true]);
-        let flat: Vec<bool> = segments("Flat B, Rose Court").map(|(_, _, a)| a).collect();
-        assert_eq!(flat, vec![true]);
+        let anchors: Vec<Option<usize>> = segments(text).map(|(_, _, a)| a).collect();
+        assert_eq!(
+            anchors,
+            vec![Some(8), None, None, Some(6), Some(12), Some(0)]
+        );
+        let flat: Vec<Option<usize>> = segments("Flat B, Rose Court").map(|(_, _, a)| a).collect();
+        assert_eq!(flat, vec![Some(0)]);
     }
 
     /// Skipping plain runs eight bytes at a time cuts exactly where a byte-by-byte scan does,
@@ -746,6 +878,78 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Starting each search near the piece's first anchor finds exactly what searching the
+    /// whole piece finds, whatever comes before the identifiers.
+    #[test]
+    fn searching_from_the_first_anchor_changes_no_match() {
+        let people = vec![Person {
+            id: "P1".into(),
+            name: "Kay Reid".into(),
+            dob: Some("07/01/2012".into()),
+            ..Person::default()
+        }];
+        let ids = Identifiers::new(&people, &[Role::ThirdParty]);
+        let policy = Policy::built_in();
+        let leads = [
+            "",
+            "Seen at home with mum and her friend ",
+            "CALL ",
+            "email ",
+            "Verylongwordwithoutspaces",
+            "Account number: ",
+            "Sort code and account no. ",
+            "QQ ",
+            "Mrs J.Smith-Jones_",
+            "Élodie ",
+            "x ",
+        ];
+        let identifiers = [
+            "john.smith99@example.co.uk",
+            "j@x.org",
+            "12345678",
+            "07700 900123",
+            "+44 7700 900123",
+            "+44 (0) 1632 960123",
+            "(01632) 960123",
+            "943 476 5919",
+            "QQ 12 34 56 C",
+            "AB123456C",
+            "A12345678901B",
+            "AB12 CDE",
+            "07/01/2012",
+            "7th January 2012",
+            "2012-01-07",
+            "20-12-45",
+            "Flat 3B, 67 Castle Place, Rochester, ME2 3BA",
+            "Room 4, Oak House",
+            "14 Elm Road, Chatham ME4 5XX",
+            "ME4 5XX",
+        ];
+        let tails = [
+            "",
+            " and 07/01/2012",
+            ", seen Tuesday",
+            " x@y.com 14 Elm Road",
+        ];
+        let (mut texts, mut found) = (0, 0);
+        for lead in leads {
+            for id in identifiers {
+                for tail in tails {
+                    for joiner in ["", " ", "-", "."] {
+                        let text = format!("{lead}{joiner}{id}{tail}");
+                        let narrow = ids.find_with(&text, &policy, true);
+                        let whole = ids.find_with(&text, &policy, false);
+                        assert_eq!(narrow, whole, "{text:?}");
+                        texts += 1;
+                        found += narrow.len();
+                    }
+                }
+            }
+        }
+        assert_eq!(texts, 11 * 20 * 4 * 4);
+        assert!(found > texts, "{found} identifiers in {texts} texts");
     }
 
     #[test]
