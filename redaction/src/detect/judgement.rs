@@ -4,11 +4,9 @@
 //! trigger phrase with the suggested code, and the reviewer reads the passage around it.
 //! Only the trigger phrase is marked, so a flag does not hide the names and places around it.
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
-
-use super::normalize::{Folded, is_whole_word};
-use super::words::{self, FirstWords};
-use super::{Action, Category, DetectError, Proposal, ReasonCode};
+use super::normalize::Folded;
+use super::words::{self, Phrases};
+use super::{Action, Category, Proposal, ReasonCode};
 
 /// Trigger phrases (folded) and the code each suggests.
 const TRIGGERS: &[(&str, ReasonCode)] = &[
@@ -89,31 +87,28 @@ const TRIGGERS: &[(&str, ReasonCode)] = &[
     ("in confidence", ReasonCode::EW),
 ];
 
-/// The trigger automaton (anchored: searched only where a trigger's first word starts).
+/// The trigger phrases (looked up only where a trigger's first word starts).
 pub struct Judgement {
-    automaton: AhoCorasick,
-    first_words: FirstWords,
+    triggers: Phrases,
+}
+
+impl Default for Judgement {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Judgement {
-    pub fn new() -> Result<Judgement, DetectError> {
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .start_kind(StartKind::Anchored)
-            .build(TRIGGERS.iter().map(|(t, _)| *t))
-            .map_err(|e| DetectError::Automaton(e.to_string()))?;
-        let first_words = FirstWords::of(TRIGGERS.iter().map(|(t, _)| *t));
-        Ok(Judgement {
-            automaton,
-            first_words,
-        })
+    pub fn new() -> Judgement {
+        Judgement {
+            triggers: Phrases::new(TRIGGERS.iter().map(|(t, _)| *t)),
+        }
     }
 
     /// Whether a trigger may begin with the folded word of this [`words::word_hash`].
     #[inline]
     pub(crate) fn may_start(&self, hash: u64) -> bool {
-        self.first_words.may_contain(hash)
+        self.triggers.may_start(hash)
     }
 
     /// One `flag` proposal per trigger phrase.
@@ -126,12 +121,12 @@ impl Judgement {
     /// [`Judgement::may_start`].
     pub(crate) fn find_at(&self, folded: &Folded<'_>, starts: &[usize]) -> Vec<Proposal> {
         let text = folded.original();
-        words::anchored_matches(&self.automaton, &folded.text, starts.iter().copied())
+        self.triggers
+            .matches(&folded.text, starts.iter().copied())
             .into_iter()
-            .filter(|m| is_whole_word(&folded.text, m.start(), m.end()))
             .map(|m| {
-                let (start, end) = folded.original_range(m.start(), m.end());
-                let code = TRIGGERS[m.pattern().as_usize()].1;
+                let (start, end) = folded.original_range(m.start, m.end);
+                let code = TRIGGERS[m.phrase].1;
                 Proposal {
                     start,
                     end,
@@ -154,7 +149,7 @@ mod tests {
 
     #[test]
     fn flags_trigger_phrases_with_codes() {
-        let j = Judgement::new().unwrap();
+        let j = Judgement::new();
         let text = "Kent Police shared POLICE  INTELLIGENCE. Legal advice was sought.";
         let props = j.find(&Folded::new(text));
         let codes: Vec<_> = props.iter().map(|p| (p.text.as_str(), p.code)).collect();

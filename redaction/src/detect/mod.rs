@@ -9,7 +9,7 @@
 //! Layout:
 //! - [`normalize`]: case and whitespace folding with an offset map back to the original.
 //! - [`people`]: the known-people dictionary (names, aliases and their variants), matched with
-//!   one `aho-corasick` automaton, plus near-misspellings.
+//!   one dictionary looked up at word starts, plus near-misspellings.
 //! - [`identifiers`]: phones, postcodes, addresses, emails, NHS/NI numbers, UPNs, dates of
 //!   birth, vehicle registrations, bank details.
 //! - [`names`]: people the export does not know, from gazetteers, titles and context.
@@ -197,8 +197,6 @@ pub struct Proposal {
 pub enum DetectError {
     #[error("subject {0} is not a person in the export; check the --subject id")]
     UnknownSubject(String),
-    #[error("cannot build the name dictionary: {0}")]
-    Automaton(String),
     #[error(transparent)]
     Policy(#[from] PolicyError),
 }
@@ -288,9 +286,8 @@ impl Detector {
             || people::KnownPeople::new(&people, &roles, subject, &gaz, &policy),
             || identifiers::Identifiers::new(&people, &roles),
         );
-        let known = known?;
         let unknown = names::UnknownNames::new(gaz);
-        let flags = judgement::Judgement::new()?;
+        let flags = judgement::Judgement::new();
         Ok(Detector {
             people,
             roles,

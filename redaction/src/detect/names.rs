@@ -18,15 +18,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
-
 use super::gazetteer::{Classes, Gazetteers, last_word, lower_into, with_lower};
-use super::normalize::{Folded, fold_pattern, is_whole_word};
+use super::normalize::{Folded, fold_pattern};
 use super::people::{
     KnownPeople, NameHit, at_sentence_start, capitalised_words, followed_like_a_name, next_word,
 };
 use super::policy::Policy;
-use super::words::{self, FirstWords};
+use super::words::{self, Phrases};
 use super::{Category, Proposal, ReasonCode};
 
 /// A name of someone the export does not list.
@@ -465,14 +463,13 @@ fn ends_with_word(haystack: &str, word: &str) -> bool {
 #[derive(Default)]
 pub struct Discovered {
     names: HashSet<String>,
-    automaton: Option<LearntAutomaton>,
+    dictionary: Option<Learnt>,
 }
 
-/// The learnt names (sorted), their anchored automaton and their first words.
-struct LearntAutomaton {
-    ac: AhoCorasick,
+/// The learnt names (sorted) and their dictionary.
+struct Learnt {
+    phrases: Phrases,
     list: Vec<String>,
-    first_words: FirstWords,
 }
 
 impl Discovered {
@@ -504,26 +501,15 @@ impl Discovered {
         self.names.extend(names);
     }
 
-    /// Builds the automaton; `None` when nothing was learnt.
+    /// Builds the dictionary; `None` when nothing was learnt.
     pub(crate) fn build(mut self) -> Option<Discovered> {
         if self.names.is_empty() {
             return None;
         }
         let mut list: Vec<String> = self.names.iter().cloned().collect();
         list.sort();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            // As for the known names: searched at candidate word starts only.
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .start_kind(StartKind::Anchored)
-            .build(&list)
-            .ok()?;
-        let first_words = FirstWords::of(list.iter().map(String::as_str));
-        self.automaton = Some(LearntAutomaton {
-            ac,
-            list,
-            first_words,
-        });
+        let phrases = Phrases::new(list.iter().map(String::as_str));
+        self.dictionary = Some(Learnt { phrases, list });
         Some(self)
     }
 
@@ -538,12 +524,7 @@ impl Discovered {
         unknown: &UnknownNames,
         policy: &Policy,
     ) -> Vec<Proposal> {
-        let Some(LearntAutomaton {
-            ac,
-            list,
-            first_words,
-        }) = &self.automaton
-        else {
+        let Some(Learnt { phrases, list }) = &self.dictionary else {
             return Vec::new();
         };
         let text = folded.original();
@@ -552,15 +533,11 @@ impl Discovered {
             .folded_offsets(capitalised.iter().map(|&(at, _)| at))
             .filter(|&start| {
                 let end = words::word_at(&folded.text, start);
-                end > start
-                    && first_words.may_contain(words::word_hash_in(folded_bytes, start, end))
+                end > start && phrases.may_start(words::word_hash_in(folded_bytes, start, end))
             });
         let mut out = Vec::new();
-        for m in words::anchored_matches(ac, &folded.text, starts) {
-            if !is_whole_word(&folded.text, m.start(), m.end()) {
-                continue;
-            }
-            let (start, end) = folded.original_range(m.start(), m.end());
+        for m in phrases.matches(&folded.text, starts) {
+            let (start, end) = folded.original_range(m.start, m.end);
             if !text[start..end]
                 .chars()
                 .next()
@@ -580,7 +557,7 @@ impl Discovered {
                 action: policy.third_party,
                 code: ReasonCode::TP,
                 detector: "names.learnt",
-                entity: format!("unknown:{}", list[m.pattern().as_usize()]),
+                entity: format!("unknown:{}", list[m.phrase]),
                 confidence: 0.75,
             });
         }

@@ -1,7 +1,7 @@
 //! Case and whitespace folding with a map back to the original text.
 //!
-//! `aho-corasick` folds ASCII case only, and names turn up as "RENÉE", "Karen\nReid" or
-//! "Karen  Reid". Detection therefore matches over a folded copy of the text: lower case
+//! Names turn up as "RENÉE", "Karen\nReid" or "Karen  Reid", and the dictionaries hold one
+//! form of each. Detection therefore matches over a folded copy of the text: lower case
 //! (Unicode), every run of whitespace one space, curly quotes straight, soft hyphens dropped.
 //! [`Folded::original_range`] maps a match in the folded copy back to UTF-8 byte offsets of
 //! the original, always on character boundaries.

@@ -1,5 +1,6 @@
 //! The known-people dictionary: every name the export holds, with the variants real
-//! recording uses, matched with one `aho-corasick` automaton over the folded text.
+//! recording uses, matched as whole words over the folded text (one [`Phrases`] dictionary
+//! of every name at once, looked up at the word starts its first words pass).
 //!
 //! Variants: the full name, first + last name, given name, surname, each part of a hyphenated
 //! or double-barrelled surname, every alias (and its words), title + surname ("Mrs Reid",
@@ -16,13 +17,11 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind, StartKind};
-
 use super::gazetteer::{Classes, Gazetteers, WordHasher, WordMap, lower_into, with_lower};
-use super::normalize::{Folded, fold_pattern, is_whole_word, swar};
+use super::normalize::{Folded, fold_pattern, swar};
 use super::policy::Policy;
-use super::words::{self, FirstWords};
-use super::{Action, Category, DetectError, Person, Proposal, ReasonCode, Role};
+use super::words::{self, FirstWords, Phrases};
+use super::{Action, Category, Person, Proposal, ReasonCode, Role};
 
 /// How a dictionary entry relates to its person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,10 +74,9 @@ pub struct KnownPeople {
     entries: Vec<Entry>,
     /// Folded pattern -> entry.
     index: WordMap<usize>,
-    /// Anchored: searched only at the word starts [`KnownPeople::first_words`] passes.
-    automaton: Option<AhoCorasick>,
-    /// The words the entries begin with.
-    first_words: FirstWords,
+    /// Every entry's pattern, by entry index: looked up at the word starts whose word an
+    /// entry begins with.
+    phrases: Phrases,
     /// Symmetric-deletion index over single-word entries of 5+ letters: variant -> entries.
     deletions: WordMap<Vec<usize>>,
     /// The index's keys, to pass over most variants without a lookup.
@@ -138,7 +136,7 @@ impl KnownPeople {
         subject: usize,
         gaz: &Arc<Gazetteers>,
         policy: &Policy,
-    ) -> Result<KnownPeople, DetectError> {
+    ) -> KnownPeople {
         let mut index: WordMap<usize> = WordMap::default();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |raw: &str, person: usize, form: Form| {
@@ -224,23 +222,9 @@ impl KnownPeople {
                 entity,
             };
         }
-        // The automaton (most of a request's start-up) and the misspelling index are
-        // independent: build them on two cores.
-        let build_automaton = || -> Result<Option<AhoCorasick>, DetectError> {
-            if entries.is_empty() {
-                return Ok(None);
-            }
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                // Searched only a few bytes at a time, at candidate word starts: a compact
-                // NFA builds in half the time of a DFA (start-up is serial) and searches
-                // those bytes nearly as fast.
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                .start_kind(StartKind::Anchored)
-                .build(entries.iter().map(|e| e.pattern.as_str()))
-                .map(Some)
-                .map_err(|e| DetectError::Automaton(e.to_string()))
-        };
+        // The phrase dictionary and the misspelling index are independent: built on two
+        // cores.
+        let build_phrases = || Phrases::new(entries.iter().map(|e| e.pattern.as_str()));
         let build_deletions = || {
             let mut deletions: WordMap<Vec<usize>> = WordMap::default();
             for (id, e) in entries.iter().enumerate() {
@@ -258,22 +242,19 @@ impl KnownPeople {
             }
             deletions
         };
-        let (automaton, (deletions, deletion_keys)) = rayon::join(build_automaton, || {
+        let (phrases, (deletions, deletion_keys)) = rayon::join(build_phrases, || {
             let deletions = build_deletions();
             let keys = FirstWords::of_words(deletions.keys().map(String::as_str));
             (deletions, keys)
         });
-        let automaton = automaton?;
-        let first_words = FirstWords::of(entries.iter().map(|e| e.pattern.as_str()));
-        Ok(KnownPeople {
+        KnownPeople {
             entries,
             index,
-            automaton,
-            first_words,
+            phrases,
             deletions,
             deletion_keys,
             gaz: gaz.clone(),
-        })
+        }
     }
 
     /// Whether a folded name is in the dictionary.
@@ -291,7 +272,7 @@ impl KnownPeople {
     /// Whether an entry may begin with the folded word of this [`words::word_hash`].
     #[inline]
     pub(crate) fn may_start(&self, hash: u64) -> bool {
-        self.first_words.may_contain(hash)
+        self.phrases.may_start(hash)
     }
 
     /// [`KnownPeople::find`], given the text's [`capitalised_words`] (which the unknown-name
@@ -305,18 +286,13 @@ impl KnownPeople {
     ) -> Vec<NameHit> {
         let mut hits = Vec::new();
         let text = folded.original();
-        if let Some(ac) = &self.automaton {
-            for m in words::anchored_matches(ac, &folded.text, starts.iter().copied()) {
-                if !is_whole_word(&folded.text, m.start(), m.end()) {
-                    continue;
-                }
-                let entry = &self.entries[m.pattern().as_usize()];
-                let (start, end) = folded.original_range(m.start(), m.end());
-                if entry.single_word && !self.plausible_single(text, start, end, entry.wordlike) {
-                    continue;
-                }
-                hits.push(self.with_title(text, start, end, m.pattern().as_usize(), false));
+        for m in self.phrases.matches(&folded.text, starts.iter().copied()) {
+            let entry = &self.entries[m.phrase];
+            let (start, end) = folded.original_range(m.start, m.end);
+            if entry.single_word && !self.plausible_single(text, start, end, entry.wordlike) {
+                continue;
             }
+            hits.push(self.with_title(text, start, end, m.phrase, false));
         }
         if !self.deletions.is_empty() {
             self.find_misspellings(text, words, &mut hits);
@@ -443,14 +419,17 @@ impl KnownPeople {
                 // Each deletion in a stack buffer: the one at byte i differs from the one
                 // at byte i - 1 in a single byte, so one write makes the next.
                 let n = bytes.len();
-                let mut buf = [0u8; 64];
+                // Eight spare bytes, so the hash reads the last few in one masked load.
+                let mut buf = [0u8; 72];
                 buf[..n - 1].copy_from_slice(&bytes[1..]);
                 for i in 0..n {
                     if i > 0 {
                         buf[i - 1] = bytes[i - 1];
                     }
                     let variant = &buf[..n - 1];
-                    if self.deletion_keys.may_contain(words::word_hash(variant))
+                    if self
+                        .deletion_keys
+                        .may_contain(words::word_hash_in(&buf, 0, n - 1))
                         && let Ok(variant) = std::str::from_utf8(variant)
                         && let Some(ids) = self.deletions.get(variant)
                     {

@@ -1,13 +1,15 @@
-//! Word starts of a folded text, and a filter of the words a dictionary's patterns begin with.
+//! Word starts of a folded text, a filter of the words a dictionary's phrases begin with, and
+//! the dictionaries themselves ([`Phrases`]).
 //!
 //! Every dictionary match that counts is whole words, so it starts where a word starts and
-//! its first word is exactly a pattern's first word. Rather than run each dictionary's
-//! automaton over every byte of every text, detection walks the text's words once, keeps the
-//! starts whose word passes a dictionary's [`FirstWords`] filter (a small bitmap of hashes:
-//! a false positive only costs a search), and runs the automaton anchored at those starts
-//! ([`anchored_matches`]). On case notes that is a few starts in a hundred words.
+//! its first word is exactly a phrase's first word. Rather than scan every byte of every
+//! text, detection walks the text's words once, keeps the starts whose word passes a
+//! dictionary's [`FirstWords`] filter (a small bitmap of hashes: a false positive only costs
+//! a lookup), and looks the words from each start up in the dictionary, a word at a time
+//! ([`Phrases::matches`]). On case notes that is a few starts in a hundred words.
 
-use aho_corasick::{AhoCorasick, Anchored, Input, Match};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::normalize::{is_word_char, swar};
 
@@ -16,47 +18,37 @@ const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 /// The hash of one word's bytes (FxHash-style, eight bytes at a time).
 #[inline]
 pub(crate) fn word_hash(word: &[u8]) -> u64 {
-    let mut h = word.len() as u64;
-    let mut chunks = word.chunks_exact(8);
-    for c in &mut chunks {
-        let x = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-        h = (h.rotate_left(5) ^ x).wrapping_mul(SEED);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut b = [0u8; 8];
-        b[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(SEED);
-    }
-    h
+    word_hash_in(word, 0, word.len())
 }
 
-/// [`word_hash`] of `text[start..end]`: a word of up to eight bytes with eight bytes of text
-/// from its start (nearly every word) is read in one load and masked.
+/// [`word_hash`] of `text[start..end]`. Eight bytes are read at a time; the last few are read
+/// in one load and masked when the text has eight bytes from there (nearly always), rather
+/// than copied out.
 #[inline]
 pub(crate) fn word_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
-    let len = end - start;
-    if len <= 8
-        && let Some(chunk) = text.get(start..start + 8)
-    {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let x = if len == 8 {
-            x
-        } else {
-            x & ((1u64 << (8 * len)) - 1)
-        };
-        return ((len as u64).rotate_left(5) ^ x).wrapping_mul(SEED);
+    let mut h = (end - start) as u64;
+    let mut at = start;
+    while at + 8 <= end {
+        let x = u64::from_le_bytes(text[at..at + 8].try_into().expect("eight bytes"));
+        h = (h.rotate_left(5) ^ x).wrapping_mul(SEED);
+        at += 8;
     }
-    word_hash(&text[start..end])
-}
-
-/// The first word of a pattern (its leading run of word characters), if it starts with one.
-pub(crate) fn first_word(pattern: &str) -> Option<&str> {
-    let end = pattern
-        .char_indices()
-        .find(|&(_, c)| !is_word_char(c))
-        .map_or(pattern.len(), |(i, _)| i);
-    (end > 0).then(|| &pattern[..end])
+    let rest = end - at;
+    if rest > 0 {
+        let x = match text.get(at..at + 8) {
+            Some(chunk) => {
+                u64::from_le_bytes(chunk.try_into().expect("eight bytes"))
+                    & ((1u64 << (8 * rest)) - 1)
+            }
+            None => {
+                let mut b = [0u8; 8];
+                b[..rest].copy_from_slice(&text[at..end]);
+                u64::from_le_bytes(b)
+            }
+        };
+        h = (h.rotate_left(5) ^ x).wrapping_mul(SEED);
+    }
+    h
 }
 
 /// A set of words, as a bitmap of their hashes: never a false negative.
@@ -67,21 +59,6 @@ pub(crate) struct FirstWords {
 }
 
 impl FirstWords {
-    /// The first words of `patterns`. A pattern that does not start with a word character
-    /// has none and is left out: it could only be found where no word starts, and every
-    /// dictionary's patterns are trimmed to start with a letter or digit.
-    pub(crate) fn of<'p>(patterns: impl IntoIterator<Item = &'p str>) -> FirstWords {
-        let firsts: Vec<&str> = patterns
-            .into_iter()
-            .filter_map(|p| {
-                let first = first_word(p);
-                debug_assert!(first.is_some(), "pattern {p:?} starts with no word");
-                first
-            })
-            .collect();
-        Self::of_words(firsts)
-    }
-
     /// A filter of whole words (each hashed as it is, whatever characters it holds).
     pub(crate) fn of_words<'w>(words: impl IntoIterator<Item = &'w str>) -> FirstWords {
         let hashes: Vec<u64> = words.into_iter().map(|w| word_hash(w.as_bytes())).collect();
@@ -213,46 +190,221 @@ pub(crate) fn starts_where(text: &str, may_start: impl Fn(u64) -> bool) -> Vec<u
 }
 
 /// The end of the run of word characters from `start` (`start` itself when there is none).
+#[inline]
 pub(crate) fn word_at(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut end = start;
-    while end < text.len() {
+    loop {
+        // ASCII letters and digits a byte at a time (nearly every word); anything else is
+        // decoded.
+        while end < bytes.len() && bytes[end] < 0x80 && ASCII_WORD[bytes[end] as usize] {
+            end += 1;
+        }
+        if end >= bytes.len() || bytes[end] < 0x80 {
+            return end;
+        }
         let len = word_char_len(text, end);
         if len == 0 {
-            break;
+            return end;
         }
         end += len;
     }
-    end
 }
 
-/// Leftmost-longest matches of `ac` (built with anchored starts) that begin at the given
-/// word starts, in order, each search resuming after the previous match as an unanchored
-/// leftmost-longest search would. Only matches that start where a word starts are found,
-/// which are the only ones that can be whole words.
-pub(crate) fn anchored_matches(
-    ac: &AhoCorasick,
-    text: &str,
-    starts: impl IntoIterator<Item = usize>,
-) -> Vec<Match> {
-    let mut out = Vec::new();
-    let mut resume = 0;
-    for start in starts {
-        if start < resume {
-            continue; // inside the previous match
-        }
-        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-        if let Some(m) = ac.find(input) {
-            resume = m.end();
-            out.push(m);
+/// The start of the next word at or after `at` (the text's length when there is none).
+#[inline]
+fn next_word_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if ASCII_WORD[b as usize] {
+                return i;
+            }
+            i += 1;
+        } else if word_char_len(text, i) > 0 {
+            return i;
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
         }
     }
-    out
+    bytes.len()
+}
+
+/// A dictionary of folded phrases (names, trigger phrases), each one or more words, looked up
+/// at word starts of a folded text: the longest phrase that is whole words of the text from
+/// a start is its match there.
+///
+/// Every phrase and every word-prefix of one ("karen" of "karen reid") is kept under the
+/// [`word_hash`] of its bytes, so a lookup reads the text a word at a time and stops as soon
+/// as no phrase goes on with the words read so far; the words' separators are compared as
+/// they are ("k. reid", "o'neil", "smith-jones"). Building it is a hash insert per word of
+/// each phrase, where an automaton's construction was the larger part of a request's
+/// start-up.
+#[derive(Debug)]
+pub(crate) struct Phrases {
+    nodes: HashMap<u64, Vec<Node>, BuildHasherDefault<HashIsKey>>,
+    first_words: FirstWords,
+}
+
+/// One phrase or word-prefix of one.
+#[derive(Debug)]
+struct Node {
+    key: Box<str>,
+    /// The phrase's index when the key is one.
+    phrase: Option<u32>,
+    /// Some longer phrase begins with the key and a separator.
+    longer: bool,
+}
+
+/// The keys are [`word_hash`]es already: used as they are.
+#[derive(Default)]
+struct HashIsKey(u64);
+
+impl Hasher for HashIsKey {
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only u64 keys are hashed")
+    }
+
+    #[inline]
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A whole-word match of a [`Phrases`] dictionary in a folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PhraseMatch {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// The phrase's index in the list the dictionary was built from.
+    pub(crate) phrase: usize,
+}
+
+impl Phrases {
+    /// The dictionary of `phrases` (folded, each starting and ending with a word character;
+    /// a phrase that does not is left out, as it could never be whole words). A phrase
+    /// listed twice keeps its first index.
+    pub(crate) fn new<'p>(phrases: impl IntoIterator<Item = &'p str>) -> Phrases {
+        let mut dict = Phrases {
+            nodes: HashMap::default(),
+            first_words: FirstWords::of_words([]),
+        };
+        let mut firsts = Vec::new();
+        for (index, phrase) in phrases.into_iter().enumerate() {
+            let whole = phrase.starts_with(is_word_char) && phrase.ends_with(is_word_char);
+            if !whole {
+                continue;
+            }
+            let mut ends = Vec::new();
+            each_word(phrase, |_, end| ends.push(end));
+            let Some(&first_end) = ends.first() else {
+                continue;
+            };
+            firsts.push(&phrase[..first_end]);
+            for (k, &end) in ends.iter().enumerate() {
+                let last = k + 1 == ends.len();
+                let node = dict.node_mut(&phrase[..end]);
+                if last {
+                    node.phrase.get_or_insert(index as u32);
+                } else {
+                    node.longer = true;
+                }
+            }
+        }
+        dict.first_words = FirstWords::of_words(firsts);
+        dict
+    }
+
+    fn node_mut(&mut self, key: &str) -> &mut Node {
+        let bucket = self.nodes.entry(word_hash(key.as_bytes())).or_default();
+        let at = match bucket.iter().position(|n| *n.key == *key) {
+            Some(at) => at,
+            None => {
+                bucket.push(Node {
+                    key: key.into(),
+                    phrase: None,
+                    longer: false,
+                });
+                bucket.len() - 1
+            }
+        };
+        &mut bucket[at]
+    }
+
+    /// The node of `text[start..end]`.
+    #[inline]
+    fn node(&self, text: &[u8], start: usize, end: usize) -> Option<&Node> {
+        let key = &text[start..end];
+        self.nodes
+            .get(&word_hash_in(text, start, end))?
+            .iter()
+            .find(|n| n.key.len() == key.len() && n.key.as_bytes() == key)
+    }
+
+    /// Whether a phrase may begin with the word of this [`word_hash`].
+    #[inline]
+    pub(crate) fn may_start(&self, hash: u64) -> bool {
+        self.first_words.may_contain(hash)
+    }
+
+    /// The longest phrase that is whole words of `text` from `start`, a word start: its end
+    /// and index.
+    pub(crate) fn longest_at(&self, text: &str, start: usize) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut best = None;
+        let mut end = word_at(text, start);
+        while end > start {
+            let Some(node) = self.node(bytes, start, end) else {
+                break;
+            };
+            if let Some(phrase) = node.phrase {
+                best = Some((end, phrase as usize));
+            }
+            if !node.longer {
+                break;
+            }
+            // The next word: past the separators (never a word character).
+            let next = next_word_start(text, end);
+            if next == text.len() {
+                break;
+            }
+            end = word_at(text, next);
+        }
+        best
+    }
+
+    /// The matches at the given word starts (in order), each start inside an earlier match
+    /// passed over.
+    pub(crate) fn matches(
+        &self,
+        text: &str,
+        starts: impl IntoIterator<Item = usize>,
+    ) -> Vec<PhraseMatch> {
+        let mut out = Vec::new();
+        let mut resume = 0;
+        for start in starts {
+            if start < resume {
+                continue; // inside the previous match
+            }
+            if let Some((end, phrase)) = self.longest_at(text, start) {
+                resume = end;
+                out.push(PhraseMatch { start, end, phrase });
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aho_corasick::{MatchKind, StartKind};
 
     #[test]
     fn words_are_runs_of_letters_and_digits() {
@@ -266,8 +418,6 @@ mod tests {
             ]
         );
         assert_eq!(word_at(text, 7), 11);
-        assert_eq!(first_word("o'neil"), Some("o"));
-        assert_eq!(first_word("'x"), None);
     }
 
     /// The eight-byte scan finds the words a character-by-character scan finds, at every
@@ -321,8 +471,8 @@ mod tests {
 
     #[test]
     fn the_filter_never_misses_a_first_word() {
-        let patterns: Vec<String> = (0..5000).map(|i| format!("name{i} surname")).collect();
-        let filter = FirstWords::of(patterns.iter().map(String::as_str));
+        let words: Vec<String> = (0..5000).map(|i| format!("name{i}")).collect();
+        let filter = FirstWords::of_words(words.iter().map(String::as_str));
         for i in 0..5000 {
             assert!(filter.may_contain(word_hash(format!("name{i}").as_bytes())));
         }
@@ -332,46 +482,71 @@ mod tests {
         assert!(false_positives < 500, "{false_positives}");
     }
 
-    /// Anchored searches at word starts find every whole-word match an unanchored
-    /// leftmost-longest scan finds.
+    /// Lookups at word starts find the longest whole-word phrase, whatever separates its
+    /// words, as a plain scan of every phrase at every word start does.
     #[test]
-    fn anchored_at_word_starts_finds_the_whole_word_matches() {
-        let patterns = [
+    fn phrases_are_the_longest_whole_words_at_each_start() {
+        let phrases = [
             "karen",
             "karen reid",
             "reid",
             "ann",
             "anne",
             "in confidence",
+            "k. reid",
+            "o'neil",
+            "anne-marie smith",
+            "élan",
+            "ann",
         ];
-        let build = |start| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(start)
-                .build(patterns)
-                .unwrap()
-        };
-        let (anchored, unanchored) = (build(StartKind::Anchored), build(StartKind::Unanchored));
-        let text = "karen reid met anne and joanne, karenreid, reid; told in confidence by ann";
-        let filter = FirstWords::of(patterns);
-        let mut starts = Vec::new();
-        each_word(text, |s, e| {
-            if filter.may_contain(word_hash(&text.as_bytes()[s..e])) {
-                starts.push(s);
+        let dict = Phrases::new(phrases);
+        let texts = [
+            "karen reid met anne and joanne, karenreid, reid; told in confidence by ann",
+            "karen reidy saw k. reid and k reid, o'neil, o'neill and anne-marie smith.",
+            "anne-marie smithson met anne-marie; élan élans ann",
+            "in  confidence in confidence",
+            "",
+            "reid",
+        ];
+        for text in texts {
+            let mut starts = Vec::new();
+            each_word(text, |s, e| {
+                if dict.may_start(word_hash(&text.as_bytes()[s..e])) {
+                    starts.push(s);
+                }
+            });
+            let got = dict.matches(text, starts);
+            // Every phrase at every word start, longest first; whole words only.
+            let mut expected = Vec::new();
+            let mut resume = 0;
+            let mut word_starts = Vec::new();
+            each_word(text, |s, _| word_starts.push(s));
+            for s in word_starts {
+                if s < resume {
+                    continue;
+                }
+                let best = phrases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| {
+                        text[s..].starts_with(**p)
+                            && super::super::normalize::is_whole_word(text, s, s + p.len())
+                    })
+                    .max_by_key(|(i, p)| (p.len(), std::cmp::Reverse(*i)));
+                if let Some((i, p)) = best {
+                    resume = s + p.len();
+                    expected.push(PhraseMatch {
+                        start: s,
+                        end: s + p.len(),
+                        phrase: i,
+                    });
+                }
             }
-        });
-        let whole = |m: &Match| super::super::normalize::is_whole_word(text, m.start(), m.end());
-        let got: Vec<(usize, usize)> = anchored_matches(&anchored, text, starts)
-            .iter()
-            .filter(|m| whole(m))
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        let expected: Vec<(usize, usize)> = unanchored
-            .find_iter(text)
-            .filter(whole)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        assert_eq!(got, expected);
-        assert_eq!(got.len(), 5);
+            assert_eq!(got, expected, "{text:?}");
+        }
+        let all = dict.matches(texts[1], [0, 12, 16]);
+        assert_eq!(all[0].phrase, 0, "karen alone, as reidy is not reid");
+        assert_eq!((all[1].start, all[1].end, all[1].phrase), (16, 23, 6));
+        assert!(Phrases::new([]).matches("karen", [0]).is_empty());
     }
 }
