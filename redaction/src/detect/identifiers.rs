@@ -10,6 +10,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::gazetteer::WordMap;
+
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use super::policy::Policy;
@@ -31,6 +33,13 @@ pub enum IdKind {
 }
 
 impl IdKind {
+    const COUNT: usize = 10;
+
+    /// A number of its own below [`IdKind::COUNT`].
+    fn index(self) -> usize {
+        self as usize
+    }
+
     fn name(self) -> &'static str {
         match self {
             IdKind::Phone => "phone",
@@ -88,7 +97,8 @@ pub(crate) struct Patterns {
 /// The patterns and the export's identifiers by normalised key.
 pub struct Identifiers {
     patterns: &'static Patterns,
-    owners: HashMap<(IdKind, String), Owner>,
+    /// Owners of the export's identifiers by kind ([`IdKind::index`]) and normalised key.
+    owners: [WordMap<Owner>; IdKind::COUNT],
     /// Dates of birth as (y, m, d) -> owner.
     dobs: HashMap<(i32, u32, u32), Owner>,
 }
@@ -270,9 +280,13 @@ impl Patterns {
 }
 
 impl Identifiers {
+    fn owner(&self, kind: IdKind, key: &str) -> Option<Owner> {
+        self.owners[kind.index()].get(key).copied()
+    }
+
     pub(crate) fn new(people: &[Person], roles: &[Role]) -> Identifiers {
         let patterns = Patterns::built_in();
-        let mut owners = HashMap::new();
+        let mut owners: [WordMap<Owner>; IdKind::COUNT] = Default::default();
         let mut dobs = HashMap::new();
         for (i, p) in people.iter().enumerate() {
             let owner = match roles[i] {
@@ -283,7 +297,7 @@ impl Identifiers {
             let mut put = |kind: IdKind, key: Option<String>| {
                 if let Some(k) = key.filter(|k| !k.is_empty()) {
                     // The subject's claim wins over a relative's on a shared identifier.
-                    let slot = owners.entry((kind, k)).or_insert(owner);
+                    let slot = owners[kind.index()].entry(k).or_insert(owner);
                     if matches!(owner, Owner::Subject) {
                         *slot = owner;
                     }
@@ -399,42 +413,48 @@ impl Identifiers {
             let (key, owner) = match kind {
                 IdKind::Email => {
                     let k = raw.to_lowercase();
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Phone => {
                     let Some(k) = phone_key(raw) else { continue };
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Nhs => {
                     let k = digits(raw);
                     if !nhs_valid(&k) {
                         continue;
                     }
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Ni => {
                     if !ni_valid(raw) {
                         continue;
                     }
                     let k = alnum_upper(raw);
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Upn | IdKind::Vehicle | IdKind::Bank => {
                     let k = alnum_upper(raw);
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Postcode => {
                     let k = alnum_upper(raw);
-                    (k.clone(), self.owners.get(&(*kind, k)).copied())
+                    let owner = self.owner(*kind, &k);
+                    (k, owner)
                 }
                 IdKind::Address => {
                     let k = street_key(raw);
-                    let by_street = self.owners.get(&(IdKind::Address, k.clone())).copied();
-                    let by_postcode = self.patterns.postcode_tail.find(raw).and_then(|pc| {
-                        self.owners
-                            .get(&(IdKind::Postcode, alnum_upper(pc.as_str())))
-                            .copied()
-                    });
+                    let by_street = self.owner(IdKind::Address, &k);
+                    let by_postcode = self
+                        .patterns
+                        .postcode_tail
+                        .find(raw)
+                        .and_then(|pc| self.owner(IdKind::Postcode, &alnum_upper(pc.as_str())));
                     (k, by_street.or(by_postcode))
                 }
                 IdKind::Dob => {
@@ -456,7 +476,14 @@ impl Identifiers {
             taken.push((start, end));
             let entity = match owner {
                 Some(Owner::Subject) | Some(Owner::WorkerWork) => continue,
-                Some(Owner::Known) | None => format!("{}:{}", kind.name(), key),
+                Some(Owner::Known) | None => {
+                    let name = kind.name();
+                    let mut entity = String::with_capacity(name.len() + 1 + key.len());
+                    entity.push_str(name);
+                    entity.push(':');
+                    entity.push_str(&key);
+                    entity
+                }
             };
             out.push(Proposal {
                 start,
@@ -950,6 +977,20 @@ mod tests {
         }
         assert_eq!(texts, 11 * 20 * 4 * 4);
         assert!(found > texts, "{found} identifiers in {texts} texts");
+    }
+
+    #[test]
+    fn every_kind_has_an_index_of_its_own() {
+        use IdKind::*;
+        let kinds = [
+            Phone, Email, Postcode, Address, Nhs, Ni, Upn, Dob, Vehicle, Bank,
+        ];
+        let mut seen = [false; IdKind::COUNT];
+        for kind in kinds {
+            assert!(!seen[kind.index()], "{kind:?}");
+            seen[kind.index()] = true;
+        }
+        assert!(seen.iter().all(|&s| s));
     }
 
     #[test]

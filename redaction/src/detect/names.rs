@@ -168,27 +168,29 @@ impl UnknownNames {
 
     /// Why a capitalised word (on the lists `classes`) is a name, if it is one.
     fn evidence(&self, text: &str, start: usize, end: usize, classes: Classes) -> Evidence {
+        // Each test is made only where its answer is used: most capitalised words are on no
+        // list and have no context, and are passed over after the first two.
         let org = classes.any(Classes::ORG);
-        if let Some(source) = self.context_before(text, start)
-            && !org
+        if !org
             && !classes.any(Classes::RELATIONSHIP)
+            && let Some(source) = self.context_before(text, start)
         {
             return Evidence::Context { source };
         }
-        if self.bracketed_relationship_after(text, end) && !org {
+        if !org && self.bracketed_relationship_after(text, end) {
             return Evidence::Context { source: false };
         }
         if classes.any(Classes::TITLE.with(Classes::PROFESSIONAL_TITLE)) {
             return Evidence::None;
         }
-        let all_caps = text[start..end].chars().all(|c| !c.is_lowercase());
+        let all_caps = || text[start..end].chars().all(|c| !c.is_lowercase());
         let is_name = classes.any(Classes::FIRST_NAME.with(Classes::COMMON_WORD_NAME));
         if classes.any(LOOKALIKE_OR_PLACE) {
             // "Mark said" names someone; "Will speak" and "Summer term" do not.
             let strong_follow = next_word(text, end).is_some_and(|w| {
                 ["said", "says", "told", "rang", "asked", "reported"].contains(&w)
             });
-            return if strong_follow && !all_caps && is_name {
+            return if strong_follow && !all_caps() && is_name {
                 Evidence::Context { source: false }
             } else {
                 Evidence::None
@@ -200,10 +202,10 @@ impl UnknownNames {
         // A word-like surname followed by a number labels something ("Page 3", "Room 4",
         // "Hall 2"): not a person.
         let numbered =
-            next_word(text, end).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+            || next_word(text, end).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
         if classes.any(Classes::COMMON_WORD_NAME)
-            && !all_caps
-            && !numbered
+            && !all_caps()
+            && !numbered()
             && (!at_sentence_start(text, start) || followed_like_a_name(text, end))
         {
             return Evidence::Gazetteer;
@@ -229,21 +231,23 @@ impl UnknownNames {
         if before.len() == window.len() && !before.is_empty() {
             return None; // the word is glued to what precedes it
         }
-        // Nearly always no cue ends with the word before (a cue that does not end in a word
-        // cannot match a text that does): then only a relationship word can be the context,
-        // and only that word need be lower-cased, not the whole window.
-        if before.ends_with(char::is_alphanumeric)
-            && !with_lower(last_word(before), |w| self.gaz.has_cues_ending_with(w))
-        {
-            let last = before
-                .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-                .next()?;
-            return with_lower(last, |mut last| {
-                while let Some(stem) = last.strip_suffix("'s") {
-                    last = stem;
+        if window.is_ascii() {
+            // ASCII (nearly always): a cue is compared with the window's tail ignoring ASCII
+            // case, which is comparing it with the lower-cased window, without lower-casing
+            // it. Nearly always no cue ends with the word before (a cue that does not end in
+            // a word cannot match a text that does): then only a relationship word can be
+            // the context.
+            let ends_in_word = before.ends_with(|c: char| c.is_ascii_alphanumeric());
+            let cue = with_lower(last_word(before), |last| {
+                if ends_in_word && !self.gaz.has_cues_ending_with(last) {
+                    return None;
                 }
-                self.gaz.relationship_words.contains(last).then_some(false)
+                self.gaz
+                    .cues_ending_with(last)
+                    .find(|(cue, _)| ends_with_word_ignoring_ascii_case(before, cue))
+                    .map(|&(_, source)| source)
             });
+            return cue.or_else(|| self.relationship_before(before));
         }
         with_lower(window, |before| {
             let before = before.trim_end_matches([' ', ',', ':', '\t']);
@@ -255,10 +259,17 @@ impl UnknownNames {
                     return Some(*source);
                 }
             }
-            let last = before
-                .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
-                .next()?;
-            let mut last = last;
+            self.relationship_before(before)
+        })
+    }
+
+    /// `Some(false)` when the last word of `before` (hyphens and apostrophes kept, a
+    /// possessive dropped) is a relationship word ("mum's", "step-dad").
+    fn relationship_before(&self, before: &str) -> Option<bool> {
+        let last = before
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .next()?;
+        with_lower(last, |mut last| {
             while let Some(stem) = last.strip_suffix("'s") {
                 last = stem; // as `trim_end_matches("'s")`, without building a searcher
             }
@@ -275,11 +286,13 @@ impl UnknownNames {
         let Some(inner) = rest.trim_start().strip_prefix('(') else {
             return false;
         };
-        let mut cut = inner.find(')').unwrap_or(inner.len()).min(40);
-        while !inner.is_char_boundary(cut) {
-            cut -= 1;
+        // Up to the closing bracket, within 40 bytes (searched there only).
+        let mut limit = inner.len().min(40);
+        while !inner.is_char_boundary(limit) {
+            limit -= 1;
         }
-        let inner = &inner[..cut];
+        let inner = &inner[..limit];
+        let inner = &inner[..inner.find(')').unwrap_or(inner.len())];
         inner
             .split(|c: char| !(c.is_alphanumeric() || c == '-'))
             .any(|w| with_lower(w, |w| self.gaz.relationship_words.contains(w)))
@@ -449,6 +462,20 @@ fn end_of((start, word): (usize, &str)) -> usize {
 /// Two words separated by exactly one space (or a space after a full stop of an initial).
 fn adjacent(text: &str, end: usize, next_start: usize) -> bool {
     next_start > end && matches!(&text[end..next_start], " " | ". ")
+}
+
+/// [`ends_with_word`] of the lower-cased `haystack`, for an ASCII haystack and a lower-case
+/// `word`.
+fn ends_with_word_ignoring_ascii_case(haystack: &str, word: &str) -> bool {
+    let Some(at) = haystack.len().checked_sub(word.len()) else {
+        return false;
+    };
+    haystack.as_bytes()[at..].eq_ignore_ascii_case(word.as_bytes())
+        && haystack.is_char_boundary(at)
+        && haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn ends_with_word(haystack: &str, word: &str) -> bool {

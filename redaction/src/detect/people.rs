@@ -335,14 +335,20 @@ impl KnownPeople {
     ) -> NameHit {
         let mut s = start;
         let mut title = None;
+        let mut before = prev_word(text, s);
         // An initial: "K. Reid", "K Reid".
-        if let Some((w_start, word)) = prev_word(text, s)
+        if let Some((w_start, word)) = before
             && word.len() == 1
             && word.chars().all(|c| c.is_ascii_uppercase())
         {
             s = w_start;
+            before = prev_word(text, s);
         }
-        if let Some((w_start, word)) = prev_word(text, s) {
+        // Every title is two to six letters and starts with an M.
+        if let Some((w_start, word)) = before
+            && (2..=6).contains(&word.len())
+            && word.as_bytes()[0].eq_ignore_ascii_case(&b'm')
+        {
             let found = with_lower(word, |lower| TITLES.iter().find(|(t, _)| *t == lower));
             if let Some(&(t, _)) = found {
                 s = w_start;
@@ -801,6 +807,16 @@ pub(crate) fn capitalised_words(text: &str) -> impl Iterator<Item = (usize, &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_title_is_two_to_six_bytes_starting_with_m() {
+        for (title, _) in TITLES {
+            assert!(
+                (2..=6).contains(&title.len()) && title.starts_with('m'),
+                "{title}"
+            );
+        }
+    }
 
     #[test]
     fn edit_distance_one() {
