@@ -147,37 +147,38 @@ pub fn ni_valid(s: &str) -> bool {
 /// A UK phone number's national digits (leading 0), if the text is one.
 fn phone_key(s: &str) -> Option<String> {
     let mut d = digits(s);
-    if s.trim_start().starts_with("+44") || s.trim_start().starts_with("0044") {
-        let skip = if s.trim_start().starts_with('+') {
-            2
-        } else {
-            4
-        };
-        d = format!("0{}", d[skip..].trim_start_matches('0'));
+    let s = s.trim_start();
+    if s.starts_with("+44") || s.starts_with("0044") {
+        let skip = if s.starts_with('+') { 2 } else { 4 };
+        let national = d[skip..].trim_start_matches('0');
+        let mut key = String::with_capacity(national.len() + 1);
+        key.push('0');
+        key.push_str(national);
+        d = key;
     }
     (d.starts_with('0') && (d.len() == 11 || d.len() == 10) && !d.starts_with("00")).then_some(d)
 }
 
 fn month_number(m: &str) -> Option<u32> {
-    let m = m.get(..3)?.to_ascii_lowercase();
+    let m = m.get(..3)?;
     [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ]
     .iter()
-    .position(|x| *x == m)
+    .position(|x| x.eq_ignore_ascii_case(m))
     .map(|i| i as u32 + 1)
 }
 
 /// Parses "07/01/2012", "07.01.12", "7 January 2012", "2012-01-07".
 fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     let s = s.trim();
-    let parts: Vec<&str> = s
-        .split(['/', '.', '-', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() != 3 {
+    let mut split = s.split(['/', '.', '-', ' ']).filter(|p| !p.is_empty());
+    let (Some(first), Some(second), Some(third), None) =
+        (split.next(), split.next(), split.next(), split.next())
+    else {
         return None;
-    }
+    };
+    let parts = [first, second, third];
     let year = |y: &str| -> Option<i32> {
         let v: i32 = y.parse().ok()?;
         Some(if y.len() == 2 {
@@ -550,7 +551,7 @@ fn is_email_local(b: u8) -> bool {
 }
 
 /// [`segments`]; `skip` passes over runs of bytes that start no cut and no anchor (most of a
-/// case note) in a tight loop. The tests compare both ways.
+/// case note) quickly. The tests compare both ways.
 fn segments_with(text: &str, skip: bool) -> impl Iterator<Item = (usize, &str, Option<usize>)> {
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -793,10 +794,20 @@ fn street_key(addr: &str) -> String {
         .split(',')
         .find(|p| p.trim().chars().next().is_some_and(|c| c.is_ascii_digit()))
         .unwrap_or(addr);
-    line.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(line.len());
+    for word in line.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        if word.is_ascii() {
+            let at = key.len();
+            key.push_str(word);
+            key[at..].make_ascii_lowercase();
+        } else {
+            key.push_str(&word.to_lowercase());
+        }
+    }
+    key
 }
 
 #[cfg(test)]
