@@ -322,15 +322,20 @@ impl Detector {
         let mut known_starts = Vec::new();
         let mut trigger_starts = Vec::new();
         let flags = self.policy.flags;
-        words::each_word(&folded.text, |start, end| {
-            let hash = words::word_hash_in(folded.text.as_bytes(), start, end);
-            if self.known.may_start(hash) {
-                known_starts.push(start);
-            }
-            if flags && self.flags.may_start(hash) {
-                trigger_starts.push(start);
-            }
-        });
+        // Called for every word of every text: inlined into the walk.
+        words::each_word(
+            &folded.text,
+            #[inline(always)]
+            |start, end| {
+                let hash = words::word_hash_in(folded.text.as_bytes(), start, end);
+                if self.known.may_start(hash) {
+                    known_starts.push(start);
+                }
+                if flags && self.flags.may_start(hash) {
+                    trigger_starts.push(start);
+                }
+            },
+        );
         let known = self.known.find_in(&folded, &capitalised, &known_starts);
         let unknown = self.unknown.find_in(text, &capitalised, &known);
         FirstPass {

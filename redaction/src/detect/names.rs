@@ -556,12 +556,23 @@ impl Discovered {
         };
         let text = folded.original();
         let folded_bytes = folded.text.as_bytes();
-        let starts = folded
-            .folded_offsets(capitalised.iter().map(|&(at, _)| at))
-            .filter(|&start| {
-                let end = words::word_at(&folded.text, start);
-                end > start && phrases.may_start(words::word_hash_in(folded_bytes, start, end))
-            });
+        // An ASCII word with no letter or digit right after it folds to itself in lower
+        // case: most words are passed over on the hash of their original, and only the
+        // rest are looked for in the folded text.
+        let bytes = text.as_bytes();
+        let candidates = capitalised.iter().filter_map(|&(at, word)| {
+            let end = at + word.len();
+            let simple = word.is_ascii()
+                && bytes
+                    .get(end)
+                    .is_none_or(|&b| b < 0x80 && !b.is_ascii_alphanumeric());
+            let passes = !simple || phrases.may_start(words::ascii_lower_hash_in(bytes, at, end));
+            passes.then_some(at)
+        });
+        let starts = folded.folded_offsets(candidates).filter(|&start| {
+            let end = words::word_at(&folded.text, start);
+            end > start && phrases.may_start(words::word_hash_in(folded_bytes, start, end))
+        });
         let mut out = Vec::new();
         for m in phrases.matches(&folded.text, starts) {
             let (start, end) = folded.original_range(m.start, m.end);

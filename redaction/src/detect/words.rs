@@ -26,24 +26,37 @@ pub(crate) fn word_hash(word: &[u8]) -> u64 {
 /// than copied out.
 #[inline]
 pub(crate) fn word_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
+    hash_in::<false>(text, start, end)
+}
+
+/// [`word_hash`] of `text[start..end]` with its ASCII capitals lower-cased (read from the
+/// original text, the hash of the word as folding writes it, for an ASCII word).
+#[inline]
+pub(crate) fn ascii_lower_hash_in(text: &[u8], start: usize, end: usize) -> u64 {
+    hash_in::<true>(text, start, end)
+}
+
+#[inline(always)]
+fn hash_in<const LOWER: bool>(text: &[u8], start: usize, end: usize) -> u64 {
+    let lower = |x: u64| if LOWER { x | (swar::upper(x) >> 2) } else { x };
     let mut h = (end - start) as u64;
     let mut at = start;
     while at + 8 <= end {
         let x = u64::from_le_bytes(text[at..at + 8].try_into().expect("eight bytes"));
-        h = (h.rotate_left(5) ^ x).wrapping_mul(SEED);
+        h = (h.rotate_left(5) ^ lower(x)).wrapping_mul(SEED);
         at += 8;
     }
     let rest = end - at;
     if rest > 0 {
         let x = match text.get(at..at + 8) {
             Some(chunk) => {
-                u64::from_le_bytes(chunk.try_into().expect("eight bytes"))
+                lower(u64::from_le_bytes(chunk.try_into().expect("eight bytes")))
                     & ((1u64 << (8 * rest)) - 1)
             }
             None => {
                 let mut b = [0u8; 8];
                 b[..rest].copy_from_slice(&text[at..end]);
-                u64::from_le_bytes(b)
+                lower(u64::from_le_bytes(b))
             }
         };
         h = (h.rotate_left(5) ^ x).wrapping_mul(SEED);
@@ -465,6 +478,24 @@ mod tests {
                     word_hash_in(text.as_bytes(), s, e),
                     word_hash(&text.as_bytes()[s..e])
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_lower_case_hash_is_the_hash_of_the_lower_cased_word() {
+        let text = "Karen McREID-Smith o'NEIL Élodie x ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{ 0123";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let bytes = &text.as_bytes()[start..end];
+                if bytes.is_ascii() {
+                    let lower = bytes.to_ascii_lowercase();
+                    assert_eq!(
+                        ascii_lower_hash_in(text.as_bytes(), start, end),
+                        word_hash(&lower),
+                        "{start}..{end}"
+                    );
+                }
             }
         }
     }
