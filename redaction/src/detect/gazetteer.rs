@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
+use super::words::{self, FirstWords, HashIsKey};
+
 /// A word set keyed by lower-case words, hashed with [`WordHasher`].
 pub type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
 /// A map keyed by lower-case words, hashed with [`WordHasher`].
@@ -90,6 +92,17 @@ pub struct Gazetteers {
     cues_by_last_word: WordMap<Vec<usize>>,
     /// Every listed word with the lists it is on.
     classes: WordMap<Classes>,
+    /// The same, by the [`words::word_hash`] of each word: an index into `listed`, so a
+    /// word of a text is looked up without being lower-cased first.
+    by_hash: HashMap<u64, u32, BuildHasherDefault<HashIsKey>>,
+    listed: Vec<(String, Classes)>,
+    /// Words whose hash an earlier word has (none is expected): searched one by one.
+    collided: Vec<(String, Classes)>,
+    /// Filters of the relationship words and of the context cues' last words.
+    relationship_filter: Option<FirstWords>,
+    cue_end_filter: Option<FirstWords>,
+    /// The longest relationship word, in bytes.
+    longest_relationship: usize,
 }
 
 /// The lists a word is on (a set of flags).
@@ -191,6 +204,12 @@ impl Gazetteers {
                 .collect(),
             cues_by_last_word: WordMap::default(),
             classes: WordMap::default(),
+            by_hash: HashMap::default(),
+            listed: Vec::new(),
+            collided: Vec::new(),
+            relationship_filter: None,
+            cue_end_filter: None,
+            longest_relationship: 0,
         };
         for (i, (cue, _)) in g.context_cues.iter().enumerate() {
             g.cues_by_last_word
@@ -224,8 +243,68 @@ impl Gazetteers {
                 *slot = slot.with(class);
             }
         }
+        for (word, &classes) in &classes {
+            let hash = words::word_hash(word.as_bytes());
+            match g.by_hash.entry(hash) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(g.listed.len() as u32);
+                    g.listed.push((word.clone(), classes));
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    g.collided.push((word.clone(), classes));
+                }
+            }
+        }
         g.classes = classes;
+        g.relationship_filter = Some(FirstWords::of_words(
+            g.relationship_words.iter().map(String::as_str),
+        ));
+        g.cue_end_filter = Some(FirstWords::of_words(
+            g.cues_by_last_word.keys().map(String::as_str),
+        ));
+        g.longest_relationship = g
+            .relationship_words
+            .iter()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
         g
+    }
+
+    /// [`Gazetteers::classes`] of `word` in any case, as it is written in a text: an ASCII
+    /// word is looked up by its lower-case hash and compared ignoring ASCII case, without
+    /// being lower-cased.
+    pub fn classes_of(&self, word: &str) -> Classes {
+        if !word.is_ascii() {
+            return with_lower(word, |lower| self.classes(lower));
+        }
+        let bytes = word.as_bytes();
+        let hash = words::ascii_lower_hash_in(bytes, 0, bytes.len());
+        let same = |(listed, _): &&(String, Classes)| listed.as_bytes().eq_ignore_ascii_case(bytes);
+        self.by_hash
+            .get(&hash)
+            .map(|&i| &self.listed[i as usize])
+            .filter(same)
+            .or_else(|| self.collided.iter().find(same))
+            .map_or_else(Classes::default, |&(_, classes)| classes)
+    }
+
+    /// Whether the ASCII word `text[start..end]` may be a relationship word, in any case
+    /// (never false for one that is).
+    pub(crate) fn may_be_relationship(&self, text: &[u8], start: usize, end: usize) -> bool {
+        end - start <= self.longest_relationship
+            && self
+                .relationship_filter
+                .as_ref()
+                .is_some_and(|f| f.may_contain(words::ascii_lower_hash_in(text, start, end)))
+    }
+
+    /// Whether some context cue may end with the ASCII word `text[start..end]`, in any case
+    /// (never false when one does).
+    pub(crate) fn may_end_a_cue(&self, text: &[u8], start: usize, end: usize) -> bool {
+        self.cue_end_filter
+            .as_ref()
+            .is_some_and(|f| f.may_contain(words::ascii_lower_hash_in(text, start, end)))
     }
 
     /// Every list `lower` is on, from one lookup (the unknown-name and misspelling passes
@@ -294,6 +373,30 @@ mod tests {
         assert!(c.any(Classes::ORG) && !c.any(Classes::FIRST_NAME));
         assert!(g.classes("darren").any(Classes::FIRST_NAME));
         assert_eq!(g.classes("zzzz"), Classes::default());
+        // By hash, in any case, as `classes` of the lower-cased word.
+        for word in [
+            "Road", "DARREN", "darren", "Zzzz", "Renée", "RENÉE", "Will", "mUm", "",
+        ] {
+            assert_eq!(
+                g.classes_of(word),
+                with_lower(word, |l| g.classes(l)),
+                "{word}"
+            );
+        }
+        for (word, _) in &g.listed {
+            let upper = word.to_uppercase();
+            assert_eq!(g.classes_of(&upper), g.classes(word), "{upper}");
+        }
+        for word in g.relationship_words.iter().filter(|w| w.is_ascii()) {
+            let upper = word.to_ascii_uppercase();
+            assert!(
+                g.may_be_relationship(upper.as_bytes(), 0, upper.len()),
+                "{word}"
+            );
+        }
+        for word in g.cues_by_last_word.keys().filter(|w| w.is_ascii()) {
+            assert!(g.may_end_a_cue(word.as_bytes(), 0, word.len()), "{word}");
+        }
         with_lower("MiXeD", |l| assert_eq!(l, "mixed"));
         with_lower("RENÉE", |l| assert_eq!(l, "renée"));
         assert_eq!(last_word("referrer:"), "");

@@ -86,8 +86,7 @@ impl UnknownNames {
             if word.len() < 2 || overlaps_known(start, end) {
                 continue;
             }
-            lower_into(&mut lower, word);
-            let classes = self.gaz.classes(&lower);
+            let classes = self.gaz.classes_of(word);
             if classes.any(Classes::PROFESSIONAL_TITLE) {
                 // "Dr Khan", "PC Ward": a professional named in role; skip their name.
                 while i < words.len() && adjacent(text, end_of(words[i - 1]), words[i].0) {
@@ -147,6 +146,7 @@ impl UnknownNames {
             let whole = fold_pattern(&text[name_start..name_end]);
             let mut forms = vec![whole.clone()];
             if evidence != Evidence::Title && name_end > end && !lookalike {
+                lower_into(&mut lower, word);
                 forms.push(lower.clone());
             }
             let detector = match evidence {
@@ -238,7 +238,17 @@ impl UnknownNames {
             // a word cannot match a text that does): then only a relationship word can be
             // the context.
             let ends_in_word = before.ends_with(|c: char| c.is_ascii_alphanumeric());
-            let cue = with_lower(last_word(before), |last| {
+            let last = last_word(before);
+            if ends_in_word
+                && !self.gaz.may_end_a_cue(
+                    before.as_bytes(),
+                    before.len() - last.len(),
+                    before.len(),
+                )
+            {
+                return self.relationship_before(before);
+            }
+            let cue = with_lower(last, |last| {
                 if ends_in_word && !self.gaz.has_cues_ending_with(last) {
                     return None;
                 }
@@ -266,6 +276,27 @@ impl UnknownNames {
     /// `Some(false)` when the last word of `before` (hyphens and apostrophes kept, a
     /// possessive dropped) is a relationship word ("mum's", "step-dad").
     fn relationship_before(&self, before: &str) -> Option<bool> {
+        if before.is_ascii() {
+            // The last run of letters, digits, hyphens and apostrophes, less any "'s", read
+            // as bytes; a filter passes over nearly every word that is not one.
+            let bytes = before.as_bytes();
+            let mut start = bytes.len();
+            while start > 0
+                && matches!(bytes[start - 1], b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' | b'-' | b'\'')
+            {
+                start -= 1;
+            }
+            let mut end = bytes.len();
+            while end - start >= 2 && bytes[end - 2] == b'\'' && (bytes[end - 1] | 0x20) == b's' {
+                end -= 2;
+            }
+            if !self.gaz.may_be_relationship(bytes, start, end) {
+                return None;
+            }
+            return with_lower(&before[start..end], |last| {
+                self.gaz.relationship_words.contains(last).then_some(false)
+            });
+        }
         let last = before
             .rsplit(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
             .next()?;

@@ -387,16 +387,16 @@ impl KnownPeople {
             if covered.get(i).is_some_and(|&(s, _)| s <= start) {
                 continue;
             }
-            lower_into(&mut lower, word);
             const LISTED: Classes = Classes::FIRST_NAME
                 .with(Classes::COMMON_WORD_NAME)
                 .with(Classes::LOOKALIKE)
                 .with(Classes::PLACE)
                 .with(Classes::ORG)
                 .with(Classes::RELATIONSHIP);
-            if self.gaz.classes(&lower).any(LISTED) {
+            if self.gaz.classes_of(word).any(LISTED) {
                 continue;
             }
+            lower_into(&mut lower, word);
             // The lowest-numbered entry within one edit, looked up under the word and each of
             // its one-character deletions (symmetric deletion). One reused buffer holds each
             // deletion: this runs for every capitalised word of every text.

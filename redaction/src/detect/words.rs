@@ -39,7 +39,20 @@ pub(crate) fn ascii_lower_hash_in(text: &[u8], start: usize, end: usize) -> u64 
 #[inline(always)]
 fn hash_in<const LOWER: bool>(text: &[u8], start: usize, end: usize) -> u64 {
     let lower = |x: u64| if LOWER { x | (swar::upper(x) >> 2) } else { x };
-    let mut h = (end - start) as u64;
+    let len = end - start;
+    // Nearly every word: at most eight bytes, with eight bytes of text from its start.
+    if len <= 8
+        && let Some(chunk) = text.get(start..start + 8)
+    {
+        let x = lower(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        let x = if len == 8 {
+            x
+        } else {
+            x & ((1u64 << (8 * len)) - 1)
+        };
+        return ((len as u64).rotate_left(5) ^ x).wrapping_mul(SEED);
+    }
+    let mut h = len as u64;
     let mut at = start;
     while at + 8 <= end {
         let x = u64::from_le_bytes(text[at..at + 8].try_into().expect("eight bytes"));
@@ -273,7 +286,7 @@ struct Node {
 
 /// The keys are [`word_hash`]es already: used as they are.
 #[derive(Default)]
-struct HashIsKey(u64);
+pub(crate) struct HashIsKey(u64);
 
 impl Hasher for HashIsKey {
     fn write(&mut self, _: &[u8]) {
