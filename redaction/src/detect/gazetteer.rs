@@ -69,17 +69,15 @@ macro_rules! list {
     };
 }
 
-/// Every list, lower case.
+/// Every list, lower case. The two long lists, given names that are not ordinary English
+/// words (ONS) and surnames (US Census, minus English words), are kept only as
+/// [`Classes::FIRST_NAME`] and [`Classes::SURNAME`] of [`Gazetteers::classes`].
 #[derive(Debug, Default)]
 pub struct Gazetteers {
-    /// Given names that are not ordinary English words (ONS).
-    pub first_names: WordSet,
     /// Given names that are also ordinary English words: a name only when capitalised mid-sentence.
     pub common_word_names: WordSet,
     /// Words that are rarely a name in case records (months, places, "Will"): need context.
     pub lookalikes: WordSet,
-    /// Surnames (US Census, minus English words).
-    pub surnames: WordSet,
     pub titles: WordSet,
     pub professional_titles: WordSet,
     pub relationship_words: WordSet,
@@ -90,10 +88,9 @@ pub struct Gazetteers {
     /// Indexes into `context_cues` by each cue's last word, in list order (see
     /// [`Gazetteers::cues_ending_with`]).
     cues_by_last_word: WordMap<Vec<usize>>,
-    /// Every listed word with the lists it is on.
-    classes: WordMap<Classes>,
-    /// The same, by the [`words::word_hash`] of each word: an index into `listed`, so a
-    /// word of a text is looked up without being lower-cased first.
+    /// Every listed word with the lists it is on, found by the [`words::word_hash`] of
+    /// each word (an index into `listed`), so a word of a text can be looked up without
+    /// being lower-cased first.
     by_hash: HashMap<u64, u32, BuildHasherDefault<HashIsKey>>,
     listed: Vec<(String, Classes)>,
     /// Words whose hash an earlier word has (none is expected): searched one by one.
@@ -187,10 +184,8 @@ impl Gazetteers {
 
     fn parse_built_in() -> Gazetteers {
         let mut g = Gazetteers {
-            first_names: words(list!("first_names.txt")).collect(),
             common_word_names: words(list!("common_word_names.txt")).collect(),
             lookalikes: words(list!("lookalike_names.txt")).collect(),
-            surnames: words(list!("surnames.txt")).collect(),
             titles: words(list!("titles.txt")).collect(),
             professional_titles: words(list!("professional_titles.txt")).collect(),
             relationship_words: words(list!("relationship_words.txt")).collect(),
@@ -203,9 +198,8 @@ impl Gazetteers {
                 })
                 .collect(),
             cues_by_last_word: WordMap::default(),
-            classes: WordMap::default(),
-            by_hash: HashMap::default(),
-            listed: Vec::new(),
+            by_hash: HashMap::with_capacity_and_hasher(40_000, Default::default()),
+            listed: Vec::with_capacity(40_000),
             collided: Vec::new(),
             relationship_filter: None,
             cue_end_filter: None,
@@ -225,37 +219,24 @@ impl Gazetteers {
                 ids.sort_unstable();
             }
         }
-        let lists: [(&WordSet, Classes); 9] = [
-            (&g.first_names, Classes::FIRST_NAME),
-            (&g.common_word_names, Classes::COMMON_WORD_NAME),
-            (&g.lookalikes, Classes::LOOKALIKE),
-            (&g.surnames, Classes::SURNAME),
-            (&g.titles, Classes::TITLE),
-            (&g.professional_titles, Classes::PROFESSIONAL_TITLE),
-            (&g.relationship_words, Classes::RELATIONSHIP),
-            (&g.places, Classes::PLACE),
-            (&g.org_words, Classes::ORG),
-        ];
-        let mut classes: WordMap<Classes> = WordMap::default();
-        for (list, class) in lists {
-            for word in list {
-                let slot = classes.entry(word.clone()).or_default();
-                *slot = slot.with(class);
+        for (list, class) in [
+            (list!("first_names.txt"), Classes::FIRST_NAME),
+            (list!("common_word_names.txt"), Classes::COMMON_WORD_NAME),
+            (list!("lookalike_names.txt"), Classes::LOOKALIKE),
+            (list!("surnames.txt"), Classes::SURNAME),
+            (list!("titles.txt"), Classes::TITLE),
+            (
+                list!("professional_titles.txt"),
+                Classes::PROFESSIONAL_TITLE,
+            ),
+            (list!("relationship_words.txt"), Classes::RELATIONSHIP),
+            (list!("places.txt"), Classes::PLACE),
+            (list!("org_words.txt"), Classes::ORG),
+        ] {
+            for word in words(list) {
+                g.add_class(word, class);
             }
         }
-        for (word, &classes) in &classes {
-            let hash = words::word_hash(word.as_bytes());
-            match g.by_hash.entry(hash) {
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(g.listed.len() as u32);
-                    g.listed.push((word.clone(), classes));
-                }
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    g.collided.push((word.clone(), classes));
-                }
-            }
-        }
-        g.classes = classes;
         g.relationship_filter = Some(FirstWords::of_words(
             g.relationship_words.iter().map(String::as_str),
         ));
@@ -307,10 +288,38 @@ impl Gazetteers {
             .is_some_and(|f| f.may_contain(words::ascii_lower_hash_in(text, start, end)))
     }
 
+    /// Puts `word` (lower case) on the list of `class`.
+    fn add_class(&mut self, word: String, class: Classes) {
+        let hash = words::word_hash(word.as_bytes());
+        let Some(&i) = self.by_hash.get(&hash) else {
+            self.by_hash.insert(hash, self.listed.len() as u32);
+            self.listed.push((word, class));
+            return;
+        };
+        let slot = match &mut self.listed[i as usize] {
+            (listed, classes) if *listed == word => classes,
+            _ => match self.collided.iter().position(|(listed, _)| *listed == word) {
+                Some(k) => &mut self.collided[k].1,
+                None => {
+                    self.collided.push((word, class));
+                    return;
+                }
+            },
+        };
+        *slot = slot.with(class);
+    }
+
     /// Every list `lower` is on, from one lookup (the unknown-name and misspelling passes
     /// ask several lists about every capitalised word).
     pub fn classes(&self, lower: &str) -> Classes {
-        self.classes.get(lower).copied().unwrap_or_default()
+        let hash = words::word_hash(lower.as_bytes());
+        let same = |(listed, _): &&(String, Classes)| listed == lower;
+        self.by_hash
+            .get(&hash)
+            .map(|&i| &self.listed[i as usize])
+            .filter(same)
+            .or_else(|| self.collided.iter().find(same))
+            .map_or_else(Classes::default, |&(_, classes)| classes)
     }
 
     /// The context cues, in list order, that can end a text whose last word is `word`.
@@ -335,9 +344,8 @@ impl Gazetteers {
 
     /// A given name that may stand alone as a person (not a lookalike or a place).
     pub fn is_plain_first_name(&self, lower: &str) -> bool {
-        self.first_names.contains(lower)
-            && !self.lookalikes.contains(lower)
-            && !self.places.contains(lower)
+        let classes = self.classes(lower);
+        classes.any(Classes::FIRST_NAME) && !classes.any(Classes::LOOKALIKE.with(Classes::PLACE))
     }
 
     /// Any title, courtesy or professional.
@@ -353,8 +361,10 @@ mod tests {
     #[test]
     fn lists_load_and_keep_lookalikes_apart() {
         let g = Gazetteers::built_in();
-        assert!(g.first_names.len() > 5_000);
-        assert!(g.surnames.len() > 5_000);
+        let on = |class| g.listed.iter().filter(|(_, c)| c.any(class)).count();
+        assert!(on(Classes::FIRST_NAME) > 5_000);
+        assert!(on(Classes::SURNAME) > 5_000);
+        assert!(g.classes("patel").any(Classes::SURNAME));
         assert!(g.is_plain_first_name("darren"));
         assert!(!g.is_plain_first_name("will"));
         assert!(!g.is_plain_first_name("shirley"));
