@@ -643,8 +643,8 @@ static BYTE_CLASS: [u8; 256] = {
 /// A school named otherwise is left alone (it may be the subject's own, or a workplace).
 pub(crate) struct Schools {
     name: Regex,
-    /// The school words themselves: a text without one names no school, and a match
-    /// starts no earlier than the run of name characters before the first.
+    /// The school words themselves: a text without one names no school, and every match
+    /// ends in one.
     words: Regex,
 }
 
@@ -722,35 +722,42 @@ impl Schools {
         Schools { name, words }
     }
 
-    /// Where the school pattern's search may start in `text`: `None` when no school word
-    /// occurs. A match holds a school word and, before it, only the pattern's name
-    /// characters (letters, `'`, `-` and spaces), so if it starts before the first school
-    /// word it starts in the run of those characters that reaches it.
-    fn search_from(&self, text: &str) -> Option<usize> {
-        let first = self.words.find(text)?.start();
-        let bytes = text.as_bytes();
-        let mut from = first;
-        while from > 0 && matches!(bytes[from - 1], b'A'..=b'Z' | b'a'..=b'z' | b'\'' | b'-' | b' ')
-        {
-            from -= 1;
-        }
-        Some(from)
-    }
-
     /// The school pattern's matches in `text`, as `find_iter` over the whole text gives
-    /// them, searched from [`Schools::search_from`].
-    fn school_names<'t>(&self, text: &'t str) -> impl Iterator<Item = regex::Match<'t>> {
-        let mut at = self.search_from(text).unwrap_or(text.len() + 1);
-        // `find_at` sees the text before `at` for the word boundary; the pattern never
-        // matches the empty string, so each search resumes where the last match ended.
-        std::iter::from_fn(move || {
-            if at > text.len() {
-                return None;
+    /// them. A match is a run of the pattern's name characters (letters, `'`, `-` and
+    /// spaces) ending in a school word, so only the runs that hold a school word are
+    /// searched, each on its own: up to the character after it, which the closing word
+    /// boundary looks at and no match can take in.
+    fn school_names<'t>(&self, text: &'t str) -> Vec<regex::Match<'t>> {
+        let bytes = text.as_bytes();
+        let name_char = |b: u8| matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'\'' | b'-' | b' ');
+        let mut out = Vec::new();
+        let mut searched_to = 0;
+        for word in self.words.find_iter(text) {
+            if word.start() < searched_to {
+                continue; // in a run already searched
             }
-            let m = self.name.find_at(text, at)?;
-            at = m.end().max(m.start() + 1);
-            Some(m)
-        })
+            let mut from = word.start();
+            while from > 0 && name_char(bytes[from - 1]) {
+                from -= 1;
+            }
+            let mut to = word.end();
+            while to < bytes.len() && name_char(bytes[to]) {
+                to += 1;
+            }
+            let limit = text[to..].chars().next().map_or(to, |c| to + c.len_utf8());
+            let run = &text[..limit];
+            // The pattern never matches the empty string: each search resumes where the
+            // last match ended, as `find_iter` does.
+            let mut at = from;
+            while at <= run.len()
+                && let Some(m) = self.name.find_at(run, at)
+            {
+                at = m.end().max(m.start() + 1);
+                out.push(m);
+            }
+            searched_to = to;
+        }
+        out
     }
 
     /// `names`: this text's third-party name proposals, sorted by start.
@@ -829,10 +836,10 @@ mod tests {
         assert!(Schools::new().find(after_a_sentence, &names).is_empty());
     }
 
-    /// Searching from the run before the first school word finds what a search of the
-    /// whole text finds.
+    /// Searching only the runs around school words finds what a search of the whole text
+    /// finds.
     #[test]
-    fn school_names_are_searched_from_the_first_school_word() {
+    fn school_names_are_searched_around_school_words_only() {
         let schools = Schools::new();
         let texts = [
             "",
@@ -841,6 +848,7 @@ mod tests {
             "Seen at 14 Elm Road. Pilgrim Junior School-Academy, then Greenvale Nursery",
             "Oak Pupil Referral Unit; Schools Unit; Academy Trust Academy",
             "x School",
+            "Oak Academy_ Park School; Big Hill Academy\u{e9} Top Nursery; A.B. Smith School",
             "Long Name Of The Best School College Academy Nursery",
             "d\u{e9}j\u{e0} Vu Academy and O'Neil-Smith Nursery2 Upper School",
         ];
@@ -848,6 +856,7 @@ mod tests {
         for text in texts {
             let narrow: Vec<(usize, usize)> = schools
                 .school_names(text)
+                .iter()
                 .map(|m| (m.start(), m.end()))
                 .collect();
             let whole: Vec<(usize, usize)> = schools
