@@ -406,30 +406,41 @@ impl Detector {
 
     /// [`Detector::detect_all_then`], `batch` texts at a time: each batch's results go to
     /// `sink` in order as soon as they are ready, so a writer holds one batch's output at a
-    /// time (and its memory is reused for the next) rather than the whole request's. An
-    /// error from `sink` stops detection and is returned.
-    pub fn detect_all_streamed<T: Send, E>(
+    /// time (and its memory is reused for the next) rather than the whole request's. A batch
+    /// is handed to `sink` while the next one is being detected, so neither core waits for
+    /// the writing. An error from `sink` stops detection and is returned.
+    pub fn detect_all_streamed<T: Send, E: Send>(
         &mut self,
         texts: &[&str],
         batch: usize,
         then: impl Fn(usize, Vec<Proposal>) -> T + Sync,
-        mut sink: impl FnMut(Vec<T>) -> Result<(), E>,
+        mut sink: impl FnMut(Vec<T>) -> Result<(), E> + Send,
     ) -> Result<(), E> {
         // Pass 1 keeps its folding and matches, so pass 2 only adds the learnt names and
         // the other detectors.
         let first: Vec<FirstPass<'_>> =
             texts.par_iter().map(|text| self.first_pass(text)).collect();
         self.remember(first.iter().flat_map(|pass| pass.unknown.iter()));
-        let mut passes = first.into_iter().enumerate().peekable();
-        while passes.peek().is_some() {
+        let this = &*self;
+        let mut passes = first.into_iter().enumerate();
+        let mut ready: Option<Vec<T>> = None;
+        loop {
             let chunk: Vec<(usize, FirstPass<'_>)> = passes.by_ref().take(batch.max(1)).collect();
-            let results: Vec<T> = chunk
-                .into_par_iter()
-                .map(|(i, pass)| then(i, self.assemble(pass)))
-                .collect();
-            sink(results)?;
+            if chunk.is_empty() {
+                return ready.map_or(Ok(()), &mut sink);
+            }
+            let (written, results) = rayon::join(
+                || ready.take().map_or(Ok(()), &mut sink),
+                || {
+                    chunk
+                        .into_par_iter()
+                        .map(|(i, pass)| then(i, this.assemble(pass)))
+                        .collect::<Vec<T>>()
+                },
+            );
+            written?;
+            ready = Some(results);
         }
-        Ok(())
     }
 
     fn assemble(&self, pass: FirstPass<'_>) -> Vec<Proposal> {

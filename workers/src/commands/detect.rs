@@ -318,8 +318,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let texts: Vec<&str> = pieces.iter().map(|p| p.text).collect();
     lap("extracted and gathered");
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    // Not locked for the whole run: a batch of lines is written on one core while the next
+    // batch is detected, and the writer moves between threads.
+    let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout());
     let found = if args.json {
         let gathered: Vec<&str> = records
             .iter()
