@@ -67,6 +67,16 @@ fn dev_corpus_recall_and_retention() {
         "scorer problems: {}",
         res["problems"]
     );
+    // The report above was scored from saved proposals, so the run's times are printed here.
+    for request in res["requests"].as_array().into_iter().flatten() {
+        let run = &request["run"];
+        println!(
+            "sar detect {}: {} s, {} MB/s",
+            request["name"].as_str().unwrap_or("?"),
+            run["seconds"],
+            run["mb_per_s"]
+        );
+    }
     let totals = &res["totals"];
     let (kh, kn) = pair(&totals["groups"]["known"]);
     let (uh, un) = pair(&totals["groups"]["unknown"]);
