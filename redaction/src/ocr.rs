@@ -15,12 +15,22 @@
 //! and JPEG images scanners write) and each page is handed to `tesseract` as a PNG on stdin.
 //! Every call is one short process with `OMP_THREAD_LIMIT=1`: the caller's rayon pool already
 //! keeps the cores busy, and tesseract's own threads would only fight it.
+//!
+//! `SAR_OCR_CACHE=DIR` keeps what tesseract printed for each image in `DIR`, keyed by the
+//! image's SHA-256 and everything else that decides the output (the tool's full version banner,
+//! which names its libraries and the CPU features it uses, the language and its data file, the
+//! arguments). A test suite reads the same scans many times over; with a cache shared by its
+//! processes each scan is read by tesseract once. A cached read gives exactly the text and word
+//! boxes the tool gave, since it is the tool's own output parsed again.
 
 use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
 
 /// How long one page may take before the OCR of it is abandoned.
 const PAGE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -90,12 +100,18 @@ pub struct Ocr {
     program: PathBuf,
     version: String,
     language: String,
+    /// Everything about the tool that can change its output besides the image: the key of
+    /// [`Ocr::with_cache`]'s entries starts from it.
+    identity: Vec<u8>,
+    /// Where the tool's output is kept by image, if anywhere.
+    cache: Option<PathBuf>,
 }
 
 impl Ocr {
     /// The OCR tool this process should use, if any: `SAR_OCR=off` (or `0`, `no`) turns OCR
     /// off; `SAR_TESSERACT` names the program (default `tesseract`, found on `PATH`);
-    /// `SAR_OCR_LANG` the language (default `eng`). `None` when it is off or cannot run.
+    /// `SAR_OCR_LANG` the language (default `eng`); `SAR_OCR_CACHE` a directory to keep what
+    /// the tool read (see [`Ocr::with_cache`]). `None` when it is off or cannot run.
     pub fn from_env() -> Option<Ocr> {
         if let Ok(setting) = std::env::var("SAR_OCR")
             && matches!(
@@ -109,7 +125,11 @@ impl Ocr {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("tesseract"));
         let language = std::env::var("SAR_OCR_LANG").unwrap_or_else(|_| "eng".into());
-        Ocr::new(&program, &language).ok()
+        let ocr = Ocr::new(&program, &language).ok()?;
+        Some(match std::env::var_os("SAR_OCR_CACHE") {
+            Some(dir) if !dir.is_empty() => ocr.with_cache(dir),
+            _ => ocr,
+        })
     }
 
     /// Checks that `program` runs and is tesseract, and that `language` is installed.
@@ -145,11 +165,25 @@ impl Ocr {
                 "its language data for {language:?} is not installed (tesseract-ocr-{language})"
             )));
         }
+        let identity = identity(program, &banner, &listed, language);
         Ok(Ocr {
             program: program.to_path_buf(),
             version,
             language: language.to_string(),
+            identity,
+            cache: None,
         })
+    }
+
+    /// The same tool, keeping what it reads in `dir` (created when first needed) and reading
+    /// an image it has read before from there instead of running again. Entries are written
+    /// aside and renamed into place, so processes sharing `dir` never see half an entry; one
+    /// that cannot be written only means the tool runs again next time.
+    pub fn with_cache(self, dir: impl Into<PathBuf>) -> Ocr {
+        Ocr {
+            cache: Some(dir.into()),
+            ..self
+        }
     }
 
     /// "tesseract 5.3.0 (eng)", for logs and notes.
@@ -225,10 +259,48 @@ impl Ocr {
         Ok(read)
     }
 
-    /// Runs tesseract on `image` (on stdin) and returns its TSV output.
+    /// Tesseract's TSV output for `image`: from the cache if it holds it, else by running the
+    /// tool (and then kept in the cache).
     fn run(&self, image: &[u8]) -> Result<String, OcrError> {
+        let Some(dir) = &self.cache else {
+            return self.run_tool(image);
+        };
+        let entry = dir.join(format!("{}.tsv", self.cache_key(image)));
+        if let Some(tsv) = read_entry(&entry) {
+            return Ok(tsv);
+        }
+        let tsv = self.run_tool(image)?;
+        let _ = write_entry(&entry, &tsv);
+        Ok(tsv)
+    }
+
+    /// The name of `image`'s cache entry: the SHA-256 of the tool's identity, its arguments
+    /// and the image. The image's bytes fix its size and resolution, so a page rendered at
+    /// another resolution is another entry.
+    fn cache_key(&self, image: &[u8]) -> String {
+        let mut key = Sha256::new();
+        let args = self.args().join(" ");
+        for part in [
+            b"sar-ocr-cache/1".as_slice(),
+            &self.identity,
+            args.as_bytes(),
+            &Sha256::digest(image),
+        ] {
+            key.update((part.len() as u64).to_le_bytes());
+            key.update(part);
+        }
+        hex::encode(key.finalize())
+    }
+
+    /// Tesseract's arguments: the image on stdin, TSV on stdout.
+    fn args(&self) -> [&str; 5] {
+        ["stdin", "stdout", "-l", &self.language, "tsv"]
+    }
+
+    /// Runs tesseract on `image` (on stdin) and returns its TSV output.
+    fn run_tool(&self, image: &[u8]) -> Result<String, OcrError> {
         let mut child = Command::new(&self.program)
-            .args(["stdin", "stdout", "-l", &self.language, "tsv"])
+            .args(self.args())
             .env("OMP_THREAD_LIMIT", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -289,6 +361,65 @@ impl Ocr {
         String::from_utf8(out)
             .map_err(|_| OcrError::Failed("tesseract wrote non-UTF-8 text".into()))
     }
+}
+
+/// What identifies an OCR tool's behaviour: its path, its `--version` banner (the versions of
+/// tesseract and its libraries and the CPU features it found), its language listing (which
+/// names the data directory) and the language's data file's size and modification time.
+fn identity(program: &Path, banner: &str, listed: &str, language: &str) -> Vec<u8> {
+    let data_dir = listed
+        .lines()
+        .next()
+        .and_then(|l| l.split('"').nth(1))
+        .map(PathBuf::from);
+    let data_file = data_dir
+        .and_then(|d| std::fs::metadata(d.join(format!("{language}.traineddata"))).ok())
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} bytes, modified {modified}", m.len())
+        })
+        .unwrap_or_default();
+    [
+        program.as_os_str().as_encoded_bytes(),
+        banner.as_bytes(),
+        listed.as_bytes(),
+        language.as_bytes(),
+        data_file.as_bytes(),
+    ]
+    .join(&0u8)
+}
+
+/// A cache entry's text, if it is there and whole. An entry is its text's SHA-256 in hex, a
+/// newline, and the text, so one damaged on disk is run again rather than believed.
+fn read_entry(path: &Path) -> Option<String> {
+    let entry = std::fs::read_to_string(path).ok()?;
+    let (sum, text) = entry.split_once('\n')?;
+    (hex::encode(Sha256::digest(text.as_bytes())) == sum).then(|| text.to_string())
+}
+
+/// Writes an entry (see [`read_entry`]) to a unique file beside `path` and renames it onto
+/// `path`, so a reader sees the whole entry or none of it, however many processes write the
+/// same entry at once.
+fn write_entry(path: &Path, text: &str) -> std::io::Result<()> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let aside = dir.join(format!(
+        ".{}.{}.{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id(),
+        WRITES.fetch_add(1, Ordering::Relaxed)
+    ));
+    let entry = format!("{}\n{text}", hex::encode(Sha256::digest(text.as_bytes())));
+    let written = std::fs::write(&aside, entry).and_then(|()| std::fs::rename(&aside, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&aside);
+    }
+    written
 }
 
 /// Turns tesseract's TSV (`level page_num block_num par_num line_num word_num left top width
@@ -403,6 +534,85 @@ mod tests {
         );
         let mean = page.mean_confidence().unwrap();
         assert!((mean - 92.1).abs() < 0.01, "{mean}");
+    }
+
+    /// A stand-in for tesseract in `dir`: it says it is tesseract `version` and answers an image
+    /// with one word naming the image's size in bytes, counting its runs in `dir/calls`.
+    #[cfg(unix)]
+    fn fake_tool(dir: &Path, name: &str, version: &str) -> Ocr {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        const SCRIPT: &str = r#"#!/bin/sh
+case "$1" in
+  --version) echo "tesseract VERSION" ;;
+  --list-langs) printf 'List of available languages in "/nonexistent/" (1):\neng\n' ;;
+  stdin) n=$(wc -c); echo run >> "CALLS"
+    printf 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n'
+    printf '1\t1\t0\t0\t0\t0\t0\t0\t640\t480\t-1\t\n'
+    printf '5\t1\t1\t1\t1\t1\t12\t34\t56\t78\t91.5\tbytes%s\n' $n ;;
+esac
+"#;
+        let script = SCRIPT
+            .replace("VERSION", version)
+            .replace("CALLS", &dir.join("calls").display().to_string());
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Ocr::new(&path, "eng").unwrap()
+    }
+
+    #[cfg(unix)]
+    fn runs(dir: &Path) -> usize {
+        std::fs::read_to_string(dir.join("calls")).map_or(0, |c| c.lines().count())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cached_read_is_exactly_what_the_tool_read_and_the_tool_runs_once_per_image() {
+        let tools = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let plain = fake_tool(tools.path(), "tool", "5.3.0-fake");
+        let expected = plain.read_image(b"image one").unwrap();
+        assert_eq!(expected[0].text, "bytes9");
+        assert_eq!(expected[0].words[0].left, 12);
+        assert_eq!(runs(tools.path()), 1);
+
+        let cached = plain.clone().with_cache(cache.path().join("ocr"));
+        assert_eq!(cached.read_image(b"image one").unwrap(), expected);
+        assert_eq!(runs(tools.path()), 2, "an empty cache runs the tool");
+        assert_eq!(cached.read_image(b"image one").unwrap(), expected);
+        assert_eq!(runs(tools.path()), 2, "a cached image is not read again");
+
+        // Another image, or the same image through another tool, is another entry.
+        assert_eq!(cached.read_image(b"image two!").unwrap()[0].text, "bytes10");
+        assert_eq!(runs(tools.path()), 3);
+        let other =
+            fake_tool(tools.path(), "other", "5.4.0-fake").with_cache(cache.path().join("ocr"));
+        assert_eq!(other.read_image(b"image one").unwrap(), expected);
+        assert_eq!(
+            runs(tools.path()),
+            4,
+            "another tool version does not share entries"
+        );
+
+        // An entry damaged on disk is not believed: the tool runs again and mends it.
+        let entries: Vec<PathBuf> = std::fs::read_dir(cache.path().join("ocr"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(entries.len(), 3, "{entries:?}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.extension().is_some_and(|x| x == "tsv"))
+        );
+        for entry in &entries {
+            let text = std::fs::read_to_string(entry).unwrap();
+            std::fs::write(entry, text.replace("bytes", "BYTES")).unwrap();
+        }
+        assert_eq!(cached.read_image(b"image one").unwrap(), expected);
+        assert_eq!(runs(tools.path()), 5);
+        assert_eq!(cached.read_image(b"image one").unwrap(), expected);
+        assert_eq!(runs(tools.path()), 5);
     }
 
     #[test]

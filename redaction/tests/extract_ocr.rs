@@ -131,3 +131,35 @@ fn scans_are_read_by_ocr_and_stay_flagged_for_a_person() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// `SAR_OCR_CACHE`'s promise on real scans (a PNG, and a PDF page rendered for OCR): what comes
+/// out of the cache is exactly what tesseract read, text and word boxes, one entry per page.
+#[test]
+fn a_cached_read_of_a_real_scan_is_exactly_what_tesseract_read() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED: ../shared/corpus/dev not found beside the checkout");
+        return;
+    };
+    let Some(ocr) = ocr() else { return };
+    let cache = tempfile::tempdir().unwrap();
+    let options = Options {
+        limits: Limits::default(),
+        ocr: Some(ocr.with_cache(cache.path())),
+    };
+    let documents = dir.join("exports/dev01-medway-lcs/documents");
+    for file in [
+        "2010/20100809-foster-carer-log-scanned-97304.png",
+        "2009/20090430-review-health-assessment-96575.pdf",
+    ] {
+        let bytes = std::fs::read(documents.join(file)).unwrap();
+        let entries = || std::fs::read_dir(cache.path()).unwrap().count();
+        let before = entries();
+        // The cache is new to this test, so the first read is tesseract's own.
+        let read = extract_with(file, &bytes, &options).unwrap();
+        assert!(!read.ocr_pages.is_empty() && !read.ocr_pages[0].words.is_empty());
+        assert_eq!(entries(), before + read.ocr_pages.len(), "{file}");
+        let cached = extract_with(file, &bytes, &options).unwrap();
+        assert_eq!(cached, read, "{file}");
+        assert_eq!(entries(), before + read.ocr_pages.len(), "{file}");
+    }
+}
