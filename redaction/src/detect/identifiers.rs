@@ -2,7 +2,9 @@
 //! (mod-11 check), National Insurance numbers, unique pupil numbers, dates of birth, vehicle
 //! registrations, sort codes and account numbers.
 //!
-//! Each is found with a regex, validated in code, and normalised to a key. A key that is the
+//! Each is defined by a regex, validated in code, and normalised to a key. The fixed-shape
+//! ones are searched by hand-written scanners ([`scan`]) that find exactly what their regexes
+//! find, and a piece of text is searched only for the patterns its [`Shape`] allows. A key that is the
 //! subject's own identifier (or a worker's listed work contact) is kept; any other is
 //! proposed for redaction as third-party data, with the owning person as entity when the
 //! export knows them.
@@ -12,10 +14,16 @@ use std::sync::OnceLock;
 
 use super::gazetteer::WordMap;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
 use super::policy::Policy;
+
+mod scan;
+mod shape;
+
 use super::{Action, Category, Person, Proposal, ReasonCode, Role};
+use scan::Scan;
+use shape::Shape;
 
 /// Kinds of identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,9 +94,8 @@ const MONTHS: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|J
 
 /// The compiled patterns, built once per process (see [`Patterns::built_in`]).
 pub(crate) struct Patterns {
-    list: Vec<(IdKind, Regex)>,
-    /// The same patterns as one set: which of them occur in a line, in one scan.
-    any: RegexSet,
+    /// In priority order: a match overlapping an earlier pattern's is dropped.
+    list: Vec<Pattern>,
     dob_context: Regex,
     postcode_tail: Regex,
     postcode_any: Regex,
@@ -204,6 +211,46 @@ fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
+/// One identifier pattern.
+struct Pattern {
+    kind: IdKind,
+    /// The pattern: what is searched for, and the reference its `scan` must equal.
+    re: Regex,
+    /// False when no match can lie in a piece of this [`Shape`].
+    may_match: fn(&Shape) -> bool,
+    /// A hand-written search giving exactly `re`'s matches, faster ([`scan`]); none for the
+    /// patterns of open shape (emails, addresses).
+    scan: Option<Scan>,
+}
+
+/// The shortcuts [`Identifiers::find`] takes, none of which changes a match (the tests
+/// compare every combination).
+#[derive(Debug, Clone, Copy)]
+struct Search {
+    /// Start each segment's searches near its first anchor, not at its start.
+    narrow: bool,
+    /// Run only the patterns the segment's [`Shape`] allows.
+    shapes: bool,
+    /// Search with the hand-written scanners where a pattern has one.
+    scans: bool,
+}
+
+impl Search {
+    const FAST: Search = Search {
+        narrow: true,
+        shapes: true,
+        scans: true,
+    };
+
+    /// Every regex over every anchored segment, whole.
+    #[cfg(test)]
+    const SLOW: Search = Search {
+        narrow: false,
+        shapes: false,
+        scans: false,
+    };
+}
+
 impl Patterns {
     /// The patterns, compiled on first use (a dozen regexes and their set take a visible
     /// share of a small run's start-up, and never change).
@@ -219,60 +266,93 @@ impl Patterns {
         };
         let postcode_tail = re(&format!(r"{POSTCODE}$"));
         let postcode_any = re(&format!(r"\b{POSTCODE}\b"));
-        let patterns = vec![
-            (
+        let pattern = |kind, re, may_match, scan| Pattern {
+            kind,
+            re,
+            may_match,
+            scan,
+        };
+        let list = vec![
+            pattern(
                 IdKind::Email,
                 re(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
+                |s| s.at,
+                None,
             ),
-            (
+            pattern(
                 IdKind::Address,
                 re(&format!(
                     r"\b(?:(?:Flat|Apartment|Unit) [0-9A-Z]{{1,4}},? )?[0-9]{{1,4}}[A-Za-z]?,? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}{STREET}\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
                 )),
+                |s| s.digit_capital_word,
+                None,
             ),
-            (
+            pattern(
                 IdKind::Address,
                 re(&format!(
                     r"\b(?:Flat|Apartment|Unit|Room) [0-9A-Z]{{1,4}},? (?:[A-Z][A-Za-z'\-]+ ){{1,3}}(?:House|Court|Lodge|Mansions|Tower|Heights|Point|Place)\b(?:,? (?:[A-Z][a-z]+(?:[ \-](?:on|upon|[A-Z][a-z]+))*))?(?:,? {POSTCODE}\b)?"
                 )),
+                |s| s.flat,
+                None,
             ),
-            (IdKind::Postcode, re(&format!(r"\b{POSTCODE}\b"))),
-            (
+            pattern(
+                IdKind::Postcode,
+                re(&format!(r"\b{POSTCODE}\b")),
+                |s| s.capital_digit && s.digit_capitals,
+                Some(scan::postcode),
+            ),
+            pattern(
                 IdKind::Phone,
                 re(
                     r"(?:\+44 ?(?:\(0\) ?)?|\b0)[0-9](?:[ \-]?[0-9]){8,9}\b|\(0[0-9]{3,4}\) ?[0-9]{3,4} ?[0-9]{3,4}\b",
                 ),
+                |s| s.digits >= 10,
+                Some(scan::phone),
             ),
-            (IdKind::Nhs, re(r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{4}\b")),
-            (
+            pattern(
+                IdKind::Nhs,
+                re(r"\b[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{4}\b"),
+                |s| s.nhs_groups,
+                Some(scan::nhs),
+            ),
+            pattern(
                 IdKind::Ni,
                 re(r"\b[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b"),
+                |s| s.capitals_digits && s.digits >= 6,
+                Some(scan::ni),
             ),
-            (IdKind::Upn, re(r"\b[A-Z][0-9]{11}[0-9A-Z]\b")),
-            (IdKind::Vehicle, re(r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b")),
-            (
+            pattern(
+                IdKind::Upn,
+                re(r"\b[A-Z][0-9]{11}[0-9A-Z]\b"),
+                |s| s.capital_eleven_digits,
+                Some(scan::upn),
+            ),
+            pattern(
+                IdKind::Vehicle,
+                re(r"\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b"),
+                |s| s.capitals_two_digits,
+                Some(scan::vehicle),
+            ),
+            pattern(
                 IdKind::Dob,
                 re(&format!(
                     r"\b(?:[0-9]{{1,2}}[/.\-][0-9]{{1,2}}[/.\-](?:[0-9]{{4}}|[0-9]{{2}})|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}(?:st|nd|rd|th)? {MONTHS} [0-9]{{4}})\b"
                 )),
+                |s| s.digit_mark_digit >= 2 || s.digit_month,
+                Some(scan::dob),
             ),
-            (
+            pattern(
                 IdKind::Bank,
                 re(r"\b[0-9]{2}-[0-9]{2}-[0-9]{2}\b|\b[Aa]ccount (?:number|no\.?):? ?[0-9]{8}\b"),
+                |s| s.digit_dash_digit >= 2 || (s.account && s.digits >= 8),
+                Some(scan::bank),
             ),
         ];
-        // The set's lazy DFA tracks every pattern at once: a larger cache than the default
-        // keeps it from rebuilding states over long texts.
-        let any = RegexSetBuilder::new(patterns.iter().map(|(_, re)| re.as_str()))
-            .dfa_size_limit(32 << 20)
-            .build()
-            .expect("identifier patterns are valid");
         let dob_context = re(
             r"(?i)(?:\bd\.?o\.?b\b|date of birth|\bborn\b|\bbirthday\b|\baged? \d+|\bb\. ?)[^\n]{0,12}$",
         );
         Patterns {
-            list: patterns,
-            any,
+            list,
             dob_context,
             postcode_tail,
             postcode_any,
@@ -343,74 +423,81 @@ impl Identifiers {
     ///
     /// The text is searched [`segments`] at a time: no match can span two, so a segment
     /// searched alone gives the matches it gives in the whole text. Most segments (sentences
-    /// without a digit, an `@` or a flat) are passed over after a byte scan; the rest are
-    /// scanned once by the set of all patterns, and only the patterns it reports are run, in
-    /// priority order: the same proposals as every pattern over the whole text. Each scan
-    /// starts a little before the segment's first anchor ([`search_from`]): no match can
-    /// start earlier.
+    /// without a digit, an `@` or a flat) are passed over after a byte scan; in the rest,
+    /// each pattern runs, in priority order, only where the segment's [`Shape`] allows it a
+    /// match, by its hand-written [`scan`] where it has one: the same proposals as every
+    /// regex over the whole text. Each search starts a little before the segment's first
+    /// anchor ([`search_from`]): no match can start earlier.
     pub(crate) fn find(&self, text: &str, policy: &Policy) -> Vec<Proposal> {
-        self.find_with(text, policy, true)
+        self.find_with(text, policy, Search::FAST)
     }
 
-    /// [`Identifiers::find`]; `narrow` starts the searches near each piece's first anchor
-    /// rather than at its start. The tests compare both ways.
-    fn find_with(&self, text: &str, policy: &Policy, narrow: bool) -> Vec<Proposal> {
+    /// [`Identifiers::find`] with the shortcuts of `search`.
+    fn find_with(&self, text: &str, policy: &Policy, search: Search) -> Vec<Proposal> {
         let mut out: Vec<Proposal> = Vec::new();
         let mut taken: Vec<(usize, usize)> = Vec::new();
         for (offset, segment, anchor) in segments(text) {
             let Some(anchor) = anchor else {
                 continue;
             };
-            let from = if narrow {
+            let from = if search.narrow {
                 search_from(segment, anchor)
             } else {
                 0
             };
-            let present = self.patterns.any.matches_at(segment, from);
-            if !present.matched_any() {
-                continue;
-            }
+            let shape = if search.shapes {
+                Shape::of(&segment.as_bytes()[from..])
+            } else {
+                Shape::ANY
+            };
             taken.clear();
-            for i in present.iter() {
-                self.find_in_line(
-                    text,
-                    (offset, segment, from),
-                    i,
-                    policy,
-                    &mut taken,
-                    &mut out,
-                );
+            for pattern in &self.patterns.list {
+                if (pattern.may_match)(&shape) {
+                    let scan = pattern.scan.filter(|_| search.scans);
+                    self.find_in_line(
+                        text,
+                        (offset, segment, from),
+                        (pattern, scan),
+                        policy,
+                        &mut taken,
+                        &mut out,
+                    );
+                }
             }
         }
         out
     }
 
-    /// The matches of pattern `i` in `line` (a segment at byte `offset` of `text`), searched
-    /// from byte `from` of the line, that overlap nothing in `taken` (the segment's matches
-    /// of higher-priority patterns).
+    /// The matches of `pattern` in `line` (a segment at byte `offset` of `text`), searched
+    /// from byte `from` of the line with `scan` (else the pattern's regex), that overlap
+    /// nothing in `taken` (the segment's matches of higher-priority patterns).
     fn find_in_line(
         &self,
         text: &str,
         (offset, line, from): (usize, &str, usize),
-        i: usize,
+        (pattern, scan): (&Pattern, Option<Scan>),
         policy: &Policy,
         taken: &mut Vec<(usize, usize)>,
         out: &mut Vec<Proposal>,
     ) {
-        let (kind, re) = &self.patterns.list[i];
-        // `find_at` sees the bytes before `from`, so a word boundary there is judged as in
-        // the whole line; no pattern matches the empty string, so each search resumes at
-        // the end of the last match, as `find_iter` does.
+        let kind = &pattern.kind;
+        // A search from `from` sees the bytes before it, so a word boundary there is judged
+        // as in the whole line; no pattern matches the empty string, so each search resumes
+        // at the end of the last match, as `find_iter` does.
+        let next = |at: usize| match scan {
+            Some(scan) => scan(line.as_bytes(), at),
+            None => pattern.re.find_at(line, at).map(|m| (m.start(), m.end())),
+        };
         let mut at = from;
         while at <= line.len()
-            && let Some(m) = re.find_at(line, at)
+            && let Some((m_start, m_end)) = next(at)
         {
-            at = m.end().max(m.start() + 1);
-            let (start, end) = (offset + m.start(), offset + m.end());
+            at = m_end.max(m_start + 1);
+            let (start, end) = (offset + m_start, offset + m_end);
             if taken.iter().any(|&(s, e)| s < end && start < e) {
                 continue;
             }
-            let raw = m.as_str();
+            let raw = &line[m_start..m_end];
             let (key, owner) = match kind {
                 IdKind::Email => {
                     let k = raw.to_lowercase();
@@ -986,17 +1073,204 @@ mod tests {
                 for tail in tails {
                     for joiner in ["", " ", "-", "."] {
                         let text = format!("{lead}{joiner}{id}{tail}");
-                        let narrow = ids.find_with(&text, &policy, true);
-                        let whole = ids.find_with(&text, &policy, false);
-                        assert_eq!(narrow, whole, "{text:?}");
+                        let fast = ids.find_with(&text, &policy, Search::FAST);
+                        let slow = ids.find_with(&text, &policy, Search::SLOW);
+                        assert_eq!(fast, slow, "{text:?}");
                         texts += 1;
-                        found += narrow.len();
+                        found += fast.len();
                     }
                 }
             }
         }
         assert_eq!(texts, 11 * 20 * 4 * 4);
         assert!(found > texts, "{found} identifiers in {texts} texts");
+    }
+
+    /// Lines made of the pieces identifiers are made of (digits, capitals, separators,
+    /// month names, whole identifiers and near-misses), so generated lines hold matches and
+    /// almost-matches of every pattern.
+    fn identifier_like_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "7",
+            "9",
+            "12",
+            "123",
+            "1234",
+            "07700",
+            "44",
+            "+44",
+            "+44 (0) ",
+            "(0",
+            "(01632) ",
+            "(0123) ",
+            ")",
+            " ",
+            " ",
+            " ",
+            "-",
+            "/",
+            ".",
+            ":",
+            ",",
+            "A",
+            "B",
+            "C",
+            "D",
+            "E",
+            "M",
+            "Q",
+            "X",
+            "ME4",
+            "ME10",
+            "5XX",
+            "QQ",
+            "AB",
+            "st",
+            "nd",
+            "th",
+            "Jan",
+            "January",
+            "Jun",
+            "June",
+            "Sept",
+            "September",
+            "May",
+            "Account",
+            "account",
+            "ccount",
+            "Account no. ",
+            "account number: ",
+            "no",
+            "number",
+            "_",
+            "x",
+            "é",
+            "\u{2019}",
+            "07700 900123",
+            "943 476 5919",
+            "9434765919",
+            "QQ 12 34 56 C",
+            "A12345678901B",
+            "AB12 CDE",
+            "07/01/2012",
+            "2012-01-07",
+            "7th January 2012",
+            "20-12-45",
+            "12345678",
+            "ME4 5XX",
+            "01632 960 123",
+            "0163296012",
+            "(0123) 123 123",
+            "Flat ",
+            "Flat 3B, 67 Castle Place",
+            "Room 4, Oak House",
+            "14 Elm Road",
+            "a@b.uk",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..16)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+
+        /// Each hand-written scanner finds exactly what its regex finds, from every start.
+        #[test]
+        fn scanners_find_what_their_regexes_find(line in identifier_like_line()) {
+            for pattern in &Patterns::built_in().list {
+                let Some(scan) = pattern.scan else { continue };
+                for from in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+                    let want = pattern.re.find_at(&line, from).map(|m| (m.start(), m.end()));
+                    proptest::prop_assert_eq!(
+                        scan(line.as_bytes(), from),
+                        want,
+                        "{:?} in {:?} from {}",
+                        pattern.kind,
+                        line,
+                        from
+                    );
+                }
+            }
+        }
+
+        /// A line's shape never rules out a pattern that matches in it.
+        #[test]
+        fn shapes_never_rule_out_a_match(line in identifier_like_line()) {
+            let shape = Shape::of(line.as_bytes());
+            for pattern in &Patterns::built_in().list {
+                if pattern.re.is_match(&line) {
+                    proptest::prop_assert!(
+                        (pattern.may_match)(&shape),
+                        "{:?} in {:?}: {:?}",
+                        pattern.kind,
+                        line,
+                        shape
+                    );
+                }
+            }
+        }
+    }
+
+    /// Scanners and shapes on lines written out: each kind at the start, the end and
+    /// mid-line, its near-misses, the fewest digits it can have, and word boundaries either
+    /// side.
+    #[test]
+    fn scanners_and_shapes_agree_with_the_regexes_on_written_lines() {
+        let lines = [
+            "DOB 07/01/2012.",
+            "born 7th January 2012 at home",
+            "1st May 2020x",
+            "12/3/45/2012",
+            "2012-01-07-09",
+            "a1/2/2012 b",
+            "Call +44 (0) 1632 960123 or 07700 900 1234",
+            "+447700900123",
+            "(01632) 960 1234 (0123) 456 789",
+            "00 7700 900123",
+            "943 476 5919 and 943-476-5919 and 9434765919 and 94347659190",
+            "ME10 4RY, M1 1AA, EC1A 1BB, SW1A 0AA and ME4 5XX",
+            "QQ 12 34 56 C, AB123456D, AB 12 34 56 E",
+            "A12345678901B A123456789012",
+            "AB12 CDE AB12CDE AB123 CDE",
+            "sort code 20-12-45, Account no. 12345678, account number: 87654321",
+            "Account no.12345678 Account No. 12345678",
+            "0163296012",
+            "(0123) 123 123",
+            "+44163296012",
+            "Flat 3B, 67 Castle Place, Rochester, ME2 3BA",
+            "Room 4, Oak House",
+            "3 Elm Road",
+            "j@x.org",
+        ];
+        for line in lines {
+            let shape = Shape::of(line.as_bytes());
+            for pattern in &Patterns::built_in().list {
+                if pattern.re.is_match(line) {
+                    assert!(
+                        (pattern.may_match)(&shape),
+                        "{:?} in {line:?}: {shape:?}",
+                        pattern.kind
+                    );
+                }
+                let Some(scan) = pattern.scan else { continue };
+                for from in 0..=line.len() {
+                    let want = pattern.re.find_at(line, from).map(|m| (m.start(), m.end()));
+                    assert_eq!(
+                        scan(line.as_bytes(), from),
+                        want,
+                        "{:?} in {line:?} from {from}",
+                        pattern.kind
+                    );
+                }
+            }
+        }
     }
 
     #[test]
