@@ -3,8 +3,8 @@
 //! registrations, sort codes and account numbers.
 //!
 //! Each is defined by a regex, validated in code, and normalised to a key. The fixed-shape
-//! ones are searched by hand-written scanners ([`scan`]) that find exactly what their regexes
-//! find, and a piece of text is searched only for the patterns its [`Shape`] allows. A key that is the
+//! ones are searched by hand-written scanners (`scan`) that find exactly what their regexes
+//! find, and a piece of text is searched only for the patterns its `Shape` allows. A key that is the
 //! subject's own identifier (or a worker's listed work contact) is kept; any other is
 //! proposed for redaction as third-party data, with the owning person as entity when the
 //! export knows them.
@@ -111,7 +111,9 @@ pub struct Identifiers {
 }
 
 fn digits(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(char::is_ascii_digit));
+    out
 }
 
 fn alnum_upper(s: &str) -> String {

@@ -318,8 +318,11 @@ impl Detector {
     /// begin with.
     fn first_pass<'t>(&self, text: &'t str) -> FirstPass<'t> {
         let folded = normalize::Folded::new(text);
-        let capitalised: Vec<(usize, &str)> = people::capitalised_words(text).collect();
-        let mut known_starts = Vec::new();
+        // Sized for a case note's rate of capitalised words (one in ~27 bytes) and of word
+        // starts a dictionary holds, so most texts' vectors never grow.
+        let mut capitalised: Vec<(usize, &str)> = Vec::with_capacity(text.len() / 24 + 8);
+        capitalised.extend(people::capitalised_words(text));
+        let mut known_starts = Vec::with_capacity(text.len() / 32 + 8);
         let mut trigger_starts = Vec::new();
         let flags = self.policy.flags;
         // Called for every word of every text: inlined into the walk.
@@ -452,7 +455,8 @@ impl Detector {
             trigger_starts,
         } = pass;
         let text = folded.original();
-        let mut out: Vec<Proposal> = Vec::new();
+        // Names' proposals, and room for a few identifiers and flags.
+        let mut out: Vec<Proposal> = Vec::with_capacity(people_hits.len() + unknown.len() + 8);
         let evidenced = self.known.evidenced(&people_hits);
         for hit in &people_hits {
             if let Some(p) = self.known.proposal(

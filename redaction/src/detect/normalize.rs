@@ -167,13 +167,14 @@ impl<'a> Folded<'a> {
     /// Folds `original`. Texts longer than 4 GiB are not supported by the offset map; callers
     /// split documents into parts (pages) far smaller than that.
     pub fn new(original: &'a str) -> Folded<'a> {
-        // ASCII (nearly all of a case record) is folded sixteen bytes at a time where no
+        // ASCII (nearly all of a case record) is folded eight bytes at a time where no
         // whitespace collapses, and byte by byte otherwise; anything else is decoded at its
         // first byte and folded as a character.
         let bytes = original.as_bytes();
         let mut out = Builder {
             text: Vec::with_capacity(bytes.len()),
-            runs: Vec::new(),
+            // A run starts at each line break and non-ASCII character.
+            runs: Vec::with_capacity(16),
         };
         // The folded text ends in a space: more whitespace collapses into it.
         let mut last_space = false;

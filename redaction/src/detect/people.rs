@@ -284,7 +284,7 @@ impl KnownPeople {
         words: &[(usize, &str)],
         starts: &[usize],
     ) -> Vec<NameHit> {
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(starts.len() / 2 + 4);
         let text = folded.original();
         for m in self.phrases.matches(&folded.text, starts.iter().copied()) {
             let entry = &self.entries[m.phrase];
