@@ -379,7 +379,12 @@ impl KnownPeople {
         covered.sort_unstable();
         let mut lower = String::new(); // reused for every word
         for &(start, word) in words {
-            let n = word.chars().count();
+            // Characters, counted fast for the ASCII words nearly all are.
+            let n = if word.is_ascii() {
+                word.len()
+            } else {
+                word.chars().count()
+            };
             if n + 1 < 5 || n > 30 {
                 continue;
             }

@@ -56,9 +56,9 @@ fn json_lines(piece: &Piece<'_>, proposals: &[Proposal]) -> serde_json::Result<V
     serde_json::to_writer(&mut head, &piece.page)?;
     head.extend_from_slice(b",\"start\":");
     let mut buf = Vec::with_capacity(proposals.len() * 256);
-    // The last confidence written: proposals carry a handful of values, so the float is
-    // formatted once per run of equal values rather than once per line.
-    let mut confidence: Option<(u32, Vec<u8>)> = None;
+    // The confidences written so far: proposals carry a handful of values, so each float
+    // is formatted once per piece rather than once per line.
+    let mut confidences: Vec<(u32, Vec<u8>)> = Vec::new();
     for p in proposals {
         buf.extend_from_slice(&head);
         push_number(&mut buf, p.start);
@@ -78,13 +78,13 @@ fn json_lines(piece: &Piece<'_>, proposals: &[Proposal]) -> serde_json::Result<V
         json_str(&mut buf, &p.entity)?;
         buf.extend_from_slice(b",\"confidence\":");
         let bits = p.confidence.to_bits();
-        match &confidence {
-            Some((b, text)) if *b == bits => buf.extend_from_slice(text),
-            _ => {
+        match confidences.iter().find(|(b, _)| *b == bits) {
+            Some((_, text)) => buf.extend_from_slice(text),
+            None => {
                 let mut text = Vec::new();
                 serde_json::to_writer(&mut text, &p.confidence)?;
                 buf.extend_from_slice(&text);
-                confidence = Some((bits, text));
+                confidences.push((bits, text));
             }
         }
         buf.extend_from_slice(b"}\n");
