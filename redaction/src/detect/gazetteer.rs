@@ -261,7 +261,13 @@ impl Gazetteers {
         }
         let bytes = word.as_bytes();
         let hash = words::ascii_lower_hash_in(bytes, 0, bytes.len());
-        let same = |(listed, _): &&(String, Classes)| listed.as_bytes().eq_ignore_ascii_case(bytes);
+        self.lookup(hash, |listed| listed.as_bytes().eq_ignore_ascii_case(bytes))
+    }
+
+    /// The classes of the listed word with this hash that `same` accepts (the word itself:
+    /// two words may share a hash), or none.
+    fn lookup(&self, hash: u64, same: impl Fn(&str) -> bool) -> Classes {
+        let same = |(listed, _): &&(String, Classes)| same(listed);
         self.by_hash
             .get(&hash)
             .map(|&i| &self.listed[i as usize])
@@ -312,14 +318,7 @@ impl Gazetteers {
     /// Every list `lower` is on, from one lookup (the unknown-name and misspelling passes
     /// ask several lists about every capitalised word).
     pub fn classes(&self, lower: &str) -> Classes {
-        let hash = words::word_hash(lower.as_bytes());
-        let same = |(listed, _): &&(String, Classes)| listed == lower;
-        self.by_hash
-            .get(&hash)
-            .map(|&i| &self.listed[i as usize])
-            .filter(same)
-            .or_else(|| self.collided.iter().find(same))
-            .map_or_else(Classes::default, |&(_, classes)| classes)
+        self.lookup(words::word_hash(lower.as_bytes()), |listed| listed == lower)
     }
 
     /// The context cues, in list order, that can end a text whose last word is `word`.
