@@ -72,7 +72,7 @@ macro_rules! list {
 /// Every list, lower case. The two long lists, given names that are not ordinary English
 /// words (ONS) and surnames (US Census, minus English words), are kept only as
 /// [`Classes::FIRST_NAME`] and [`Classes::SURNAME`] of [`Gazetteers::classes`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gazetteers {
     /// Given names that are also ordinary English words: a name only when capitalised mid-sentence.
     pub common_word_names: WordSet,
@@ -96,8 +96,8 @@ pub struct Gazetteers {
     /// Words whose hash an earlier word has (none is expected): searched one by one.
     collided: Vec<(String, Classes)>,
     /// Filters of the relationship words and of the context cues' last words.
-    relationship_filter: Option<FirstWords>,
-    cue_end_filter: Option<FirstWords>,
+    relationship_filter: FirstWords,
+    cue_end_filter: FirstWords,
     /// The longest relationship word, in bytes.
     longest_relationship: usize,
 }
@@ -183,42 +183,51 @@ impl Gazetteers {
     }
 
     fn parse_built_in() -> Gazetteers {
-        let mut g = Gazetteers {
-            common_word_names: words(list!("common_word_names.txt")).collect(),
-            lookalikes: words(list!("lookalike_names.txt")).collect(),
-            titles: words(list!("titles.txt")).collect(),
-            professional_titles: words(list!("professional_titles.txt")).collect(),
-            relationship_words: words(list!("relationship_words.txt")).collect(),
-            places: words(list!("places.txt")).collect(),
-            org_words: words(list!("org_words.txt")).collect(),
-            context_cues: words(list!("context_cues.txt"))
-                .map(|w| match w.strip_prefix("cs:") {
-                    Some(rest) => (rest.to_string(), true),
-                    None => (w, false),
-                })
-                .collect(),
-            cues_by_last_word: WordMap::default(),
-            by_hash: HashMap::with_capacity_and_hasher(40_000, Default::default()),
-            listed: Vec::with_capacity(40_000),
-            collided: Vec::new(),
-            relationship_filter: None,
-            cue_end_filter: None,
-            longest_relationship: 0,
-        };
-        for (i, (cue, _)) in g.context_cues.iter().enumerate() {
-            g.cues_by_last_word
+        let relationship_words: WordSet = words(list!("relationship_words.txt")).collect();
+        let context_cues: Vec<(String, bool)> = words(list!("context_cues.txt"))
+            .map(|w| match w.strip_prefix("cs:") {
+                Some(rest) => (rest.to_string(), true),
+                None => (w, false),
+            })
+            .collect();
+        let mut cues_by_last_word: WordMap<Vec<usize>> = WordMap::default();
+        for (i, (cue, _)) in context_cues.iter().enumerate() {
+            cues_by_last_word
                 .entry(last_word(cue).to_string())
                 .or_default()
                 .push(i);
         }
         // Cues that do not end in a word may end any text: file them under every word too.
-        let unworded = g.cues_by_last_word.get("").cloned().unwrap_or_default();
-        for (word, ids) in g.cues_by_last_word.iter_mut() {
+        let unworded = cues_by_last_word.get("").cloned().unwrap_or_default();
+        for (word, ids) in cues_by_last_word.iter_mut() {
             if !word.is_empty() {
                 ids.extend(&unworded);
                 ids.sort_unstable();
             }
         }
+        let mut g = Gazetteers {
+            common_word_names: words(list!("common_word_names.txt")).collect(),
+            lookalikes: words(list!("lookalike_names.txt")).collect(),
+            titles: words(list!("titles.txt")).collect(),
+            professional_titles: words(list!("professional_titles.txt")).collect(),
+            places: words(list!("places.txt")).collect(),
+            org_words: words(list!("org_words.txt")).collect(),
+            relationship_filter: FirstWords::of_words(
+                relationship_words.iter().map(String::as_str),
+            ),
+            cue_end_filter: FirstWords::of_words(cues_by_last_word.keys().map(String::as_str)),
+            longest_relationship: relationship_words
+                .iter()
+                .map(String::len)
+                .max()
+                .unwrap_or(0),
+            relationship_words,
+            context_cues,
+            cues_by_last_word,
+            by_hash: HashMap::with_capacity_and_hasher(40_000, Default::default()),
+            listed: Vec::with_capacity(40_000),
+            collided: Vec::new(),
+        };
         for (list, class) in [
             (list!("first_names.txt"), Classes::FIRST_NAME),
             (list!("common_word_names.txt"), Classes::COMMON_WORD_NAME),
@@ -237,18 +246,6 @@ impl Gazetteers {
                 g.add_class(word, class);
             }
         }
-        g.relationship_filter = Some(FirstWords::of_words(
-            g.relationship_words.iter().map(String::as_str),
-        ));
-        g.cue_end_filter = Some(FirstWords::of_words(
-            g.cues_by_last_word.keys().map(String::as_str),
-        ));
-        g.longest_relationship = g
-            .relationship_words
-            .iter()
-            .map(String::len)
-            .max()
-            .unwrap_or(0);
         g
     }
 
@@ -282,16 +279,14 @@ impl Gazetteers {
         end - start <= self.longest_relationship
             && self
                 .relationship_filter
-                .as_ref()
-                .is_some_and(|f| f.may_contain(words::ascii_lower_hash_in(text, start, end)))
+                .may_contain(words::ascii_lower_hash_in(text, start, end))
     }
 
     /// Whether some context cue may end with the ASCII word `text[start..end]`, in any case
     /// (never false when one does).
     pub(crate) fn may_end_a_cue(&self, text: &[u8], start: usize, end: usize) -> bool {
         self.cue_end_filter
-            .as_ref()
-            .is_some_and(|f| f.may_contain(words::ascii_lower_hash_in(text, start, end)))
+            .may_contain(words::ascii_lower_hash_in(text, start, end))
     }
 
     /// Puts `word` (lower case) on the list of `class`.

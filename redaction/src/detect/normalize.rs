@@ -184,26 +184,9 @@ impl<'a> Folded<'a> {
         while offset < bytes.len() {
             if let Some(chunk) = bytes.get(offset..offset + 8) {
                 let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                // Most chunks hold no control character: then the only whitespace is ' ',
+                // which folds to itself.
                 let no_controls = swar::ge(x, 0x20) == swar::HIGH;
-                if no_controls {
-                    // The commonest chunk: ASCII, no control character (so its whitespace is
-                    // spaces, which fold to themselves) and no space after a space. It is
-                    // lower-cased whole.
-                    let ws = swar::eq(x, b' ');
-                    let after_ws = (ws << 8) | (u64::from(last_space) << 7);
-                    if (x & swar::HIGH) | (ws & after_ws) == 0 {
-                        if !in_run {
-                            out.same_offsets(offset);
-                            in_run = true;
-                        }
-                        out.text
-                            .extend_from_slice(&(x | (swar::upper(x) >> 2)).to_le_bytes());
-                        last_space = ws >> 63 != 0;
-                        offset += 8;
-                        continue;
-                    }
-                }
-                // Most chunks hold no control character: then the only whitespace is ' '.
                 let ws = if no_controls {
                     swar::eq(x, b' ')
                 } else {
@@ -213,6 +196,20 @@ impl<'a> Folded<'a> {
                 // whitespace (which collapses).
                 let after_ws = (ws << 8) | (u64::from(last_space) << 7);
                 let stop = (x & swar::HIGH) | (ws & after_ws);
+                if no_controls && stop == 0 {
+                    // The commonest chunk, taken apart from the general case below (which
+                    // would give the same bytes): lower-cased whole, with no whitespace masks
+                    // and no truncation.
+                    if !in_run {
+                        out.same_offsets(offset);
+                        in_run = true;
+                    }
+                    out.text
+                        .extend_from_slice(&(x | (swar::upper(x) >> 2)).to_le_bytes());
+                    last_space = ws >> 63 != 0;
+                    offset += 8;
+                    continue;
+                }
                 let good = swar::first(stop);
                 if good > 0 {
                     // Lower case (set bit 5 of capitals), whitespace to spaces.
